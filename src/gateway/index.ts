@@ -1,0 +1,144 @@
+/** The gateway core's entry point: `createGateway(options)` builds a gateway that the CLI and VS Code host run. */
+import { EventEmitter } from 'node:events';
+import type http from 'node:http';
+import type { GatewayConfig } from './config';
+import { silentLogger, systemClock } from './ports';
+import type { PipelineDeps } from './pipeline/chat';
+import { buildProvider } from './providers/build';
+import { ModelDiscovery } from './providers/discovery';
+import type { ProviderRuntime } from './providers/runtime';
+import { createModelMapper, type ModelMapper } from './routing/model-mapper';
+import { compileRequestRules } from './rules/request-rules';
+import type { KeyState } from './routing/types';
+import { createAccessPolicy } from './policy/access-policy';
+import { KeyStore } from './policy/key-store';
+import { UsageStore } from './usage/usage-store';
+import { pricesFromConfig } from './usage/totals';
+import { buildApp } from './server/app';
+import type { ServerContext } from './server/context';
+import { close, listen } from './server/listen';
+import type { Gateway, GatewayEvents, GatewayOptions } from './types';
+import type { UsageRecord } from './policy/types';
+
+export type { Gateway, GatewayOptions, GatewayEvents } from './types';
+export type { GatewayConfig } from './config';
+export { withDefaults, DEFAULT_PORT } from './config';
+
+/** Tuning for tests and embedders. */
+export interface GatewayInternals {
+  /** Keep-alive interval for silent streams, ms (default 15 s). */
+  keepAliveMs?: number;
+}
+
+/** Builds a gateway. Nothing listens until `start()`. */
+export function createGateway(options: GatewayOptions & GatewayInternals): Gateway {
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const events = new EventEmitter<GatewayEvents>();
+  let config = options.config;
+  let providers = new Map<string, ProviderRuntime>();
+  let mapper: ModelMapper;
+  let deps: PipelineDeps;
+  let inflight = 0;
+  let servers: http.Server[] = [];
+  let port = 0;
+
+  const rebuild = (next: GatewayConfig): void => {
+    const old = providers;
+    providers = new Map(next.providers.map((p) => [p.id, buildProvider(p, next, old.get(p.id), options.dispatcher)]));
+    mapper = createModelMapper(next.modelMappings, next.providers);
+    for (const p of providers.values()) if (!p.config.models && p.models.length) mapper.setDiscovered(p.id, p.models.map((m) => m.id));
+    const rules = next.requestRules.length ? compileRequestRules(next.requestRules) : undefined;
+    deps = {
+      refreshModels: () => discovery.refresh(providers.values(), clock.now(), true),
+      rewrite: rules && ((body, providerId, upstreamModel) => {
+        const applied = rules.apply(body, { providerId, upstreamModel });
+        if (applied.changes.length) logger.debug('request rules applied', { provider: providerId, model: upstreamModel, changes: applied.changes });
+        return applied.body;
+      }),
+      providers, resolve: (m) => mapper.resolve(m), maxAttempts: next.routing.maxAttempts, deadlineMs: next.routing.deadlineMs,
+      clock, logger, dispatcher: options.dispatcher,
+    };
+    for (const [id, p] of old) if (!providers.has(id) || providers.get(id)!.dispatcher !== p.dispatcher) void p.dispatcher.close().catch(() => {});
+    config = next;
+  };
+  const discovery = new ModelDiscovery(logger, (p, ids) => {
+    p.models = ids.map((id) => ({ id }));
+    mapper.setDiscovered(p.id, ids);
+  });
+  rebuild(config);
+  const keys = new KeyStore(options.dataDir, clock);
+  const prices = pricesFromConfig(config);
+  const usage = new UsageStore({ dataDir: options.dataDir, clock, prices: (m, p) => pricesFromConfig(config)(m, p) ?? prices(m, p) });
+  const access = createAccessPolicy({ keyStore: keys, usageStore: usage, clock, config });
+
+  const sc: ServerContext = {
+    config: () => config,
+    access,
+    pipeline: () => deps,
+    providers: () => providers,
+    aliases: () => mapper.listAliases(),
+    refreshModels: () => discovery.refresh(providers.values(), clock.now()),
+    clock, logger,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+    version: options.version ?? '0.0.0',
+    trackInflight: (d) => { inflight += d; events.emit('inflight', inflight); },
+    record: (r: UsageRecord) => { usage.record(r); events.emit('request', r); },
+  };
+  const app = buildApp(sc);
+  const handler = app.callback();
+
+  const stopServers = async (list: http.Server[], graceMs: number): Promise<void> => {
+    await Promise.race([Promise.all(list.map(close)), new Promise((r) => setTimeout(r, graceMs).unref())]);
+    for (const s of list) s.closeAllConnections();
+  };
+
+  const gateway: Gateway = {
+    async start() {
+      const bound = await listen(handler, config.server.host, config.server.port);
+      servers = bound.servers;
+      port = bound.port;
+      logger.info('gateway listening', { url: gateway.baseUrl });
+      void discovery.refresh(providers.values(), clock.now());
+    },
+    async stop(graceMs = 5000) {
+      const list = servers;
+      servers = [];
+      await stopServers(list, graceMs);
+      for (const p of providers.values()) await p.dispatcher.close().catch(() => {});
+      access.close();
+      keys.close();
+      usage.close();
+    },
+    async reconfigure(next) {
+      const rebind = next.server.host !== config.server.host || next.server.port !== config.server.port;
+      rebuild(next);
+      if (rebind && servers.length) {
+        const old = servers;
+        servers = [];
+        // Close the old listeners first (the port may be the same); in-flight streams keep their sockets.
+        await Promise.all(old.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeIdleConnections(); r(); })));
+        const bound = await listen(handler, next.server.host, next.server.port);
+        servers = bound.servers;
+        port = bound.port;
+      }
+    },
+    get port() { return port; },
+    get baseUrl() {
+      const h = config.server.host;
+      const host = h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h;
+      return `http://${host}:${port}`;
+    },
+    get config() { return config; },
+    events,
+    keys,
+    usage,
+    inFlight: () => inflight,
+    upstreamKeyStates() {
+      const out: Record<string, KeyState[]> = {};
+      for (const [id, p] of providers) out[id] = p.pool.states(clock.now());
+      return out;
+    },
+  };
+  return gateway;
+}

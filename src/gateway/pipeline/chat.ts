@@ -1,0 +1,160 @@
+/**
+ * The chat pipeline: map the model, try targets with failover, and turn the committed upstream answer into the
+ * caller's protocol — byte for byte on the identity path, event by event when translating.
+ */
+import type { Dispatcher } from 'undici';
+import { GatewayError } from '../core/errors';
+import type { StreamEvent, Usage } from '../core/model';
+import { protocols } from '../protocols';
+import type { ProviderRuntime } from '../providers/runtime';
+import type { Clock, Logger } from '../ports';
+import { runWithFailover } from '../routing/failover';
+import type { KeyPool } from '../routing/key-pool';
+import type { Resolution } from '../routing/types';
+import { encodeSse } from '../sse/encode';
+import type { SseEvent } from '../sse/types';
+import { attemptUpstream, type Committed } from './attempt';
+import { prepareCall, type BodyRewriter, type CallerRequest, type PreparedCall } from './prepare';
+import { createUsageTap, usageFromJson } from './usage-tap';
+
+/** What the pipeline needs from the gateway. */
+export interface PipelineDeps {
+  providers: ReadonlyMap<string, ProviderRuntime>;
+  resolve(model: string): Resolution | undefined;
+  /** Re-reads the model lists of providers that discover theirs (once, when a model is unknown). */
+  refreshModels?(): Promise<void>;
+  rewrite?: BodyRewriter;
+  maxAttempts: number;
+  deadlineMs: number;
+  clock: Clock;
+  logger: Logger;
+  dispatcher?: Dispatcher;
+}
+
+/** Where a request went. */
+export interface Routed { providerId: string; upstreamModel: string; keyLabel: string; identity: boolean }
+
+/** The pipeline's answer, ready to write. */
+export type ChatOutcome =
+  | { kind: 'json'; status: number; body: string; contentType: string; routed: Routed; usage?: Usage }
+  | { kind: 'sse'; routed: Routed; frames: AsyncGenerator<string | Buffer>; usage(): Usage | undefined; failed(): GatewayError | undefined };
+
+/** Runs a chat request end to end (up to the first committed byte; the frames stream the rest). */
+export async function runChat(deps: PipelineDeps, caller: CallerRequest, signal: AbortSignal, affinity?: string): Promise<ChatOutcome> {
+  let resolution = deps.resolve(caller.canonical.model);
+  if (!resolution && deps.refreshModels) {
+    await deps.refreshModels();
+    resolution = deps.resolve(caller.canonical.model);
+  }
+  if (!resolution) {
+    throw new GatewayError('not_found', `The model '${caller.canonical.model}' does not exist or no provider serves it`, { code: 'model_not_found', param: 'model' });
+  }
+  const prepared = new Map<string, PreparedCall>();
+  const result = await runWithFailover<Committed>(resolution.targets, {
+    pools: (id: string): KeyPool | undefined => deps.providers.get(id)?.pool,
+    maxAttempts: deps.maxAttempts,
+    deadlineMs: deps.deadlineMs,
+    clock: deps.clock,
+    signal,
+    logger: deps.logger,
+    affinity,
+    attempt: async (target, key, attemptSignal) => {
+      const provider = deps.providers.get(target.providerId);
+      if (!provider) throw new GatewayError('not_found', `Unknown provider '${target.providerId}'`, { code: 'model_not_found', retryable: true });
+      const cacheKey = `${target.providerId}\u0000${target.upstreamModel}`;
+      let call = prepared.get(cacheKey);
+      if (!call) { call = prepareCall(caller, provider, target.upstreamModel, deps.rewrite); prepared.set(cacheKey, call); }
+      return attemptUpstream(caller, call, provider, key, attemptSignal, deps.dispatcher);
+    },
+  });
+  const { target, value: committed } = result;
+  const call = prepared.get(`${target.providerId}\u0000${target.upstreamModel}`)!;
+  const route: Routed = { providerId: target.providerId, upstreamModel: target.upstreamModel, keyLabel: result.key?.label ?? 'none', identity: call.identity };
+  return committed.kind === 'json' ? jsonOutcome(caller, call, committed, route) : sseOutcome(caller, call, committed, route, deps.logger);
+}
+
+function jsonOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Committed, { kind: 'json' }>, routed: Routed): ChatOutcome {
+  let parsed: Record<string, unknown>;
+  try { parsed = JSON.parse(c.text) as Record<string, unknown>; } catch {
+    throw new GatewayError('upstream', `${routed.providerId} answered with a body that is not JSON`, { provider: routed.providerId, code: 'bad_upstream_response' });
+  }
+  if (call.identity) {
+    return { kind: 'json', status: c.status, body: c.text, contentType: c.contentType || 'application/json', routed, usage: usageFromJson(call.upstreamProtocol, parsed) };
+  }
+  const response = protocols[call.upstreamProtocol].decodeResponse(parsed);
+  const body = protocols[caller.protocol].encodeResponse(response, caller.canonical);
+  return { kind: 'json', status: 200, body: JSON.stringify(body), contentType: 'application/json', routed, usage: response.usage };
+}
+
+function sseOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Committed, { kind: 'sse' }>, routed: Routed, logger: Logger): ChatOutcome {
+  let usage: Usage | undefined;
+  let failure: GatewayError | undefined;
+  const inbound = protocols[caller.protocol];
+  const toError = (e: unknown): GatewayError => (GatewayError.is(e) ? e
+    : new GatewayError('upstream', `The stream from ${routed.providerId} broke: ${e instanceof Error ? e.message : String(e)}`, { provider: routed.providerId, code: 'stream_interrupted' }));
+
+  async function* identityFrames(): AsyncGenerator<string | Buffer> {
+    const tap = createUsageTap(call.upstreamProtocol);
+    try {
+      for await (const chunk of c.sse.chunks) {
+        for (const e of chunk.events) tap.push(e);
+        if (!call.stripUsageChunk) { if (chunk.bytes.length) yield chunk.bytes; continue; }
+        const kept = chunk.events.filter((e) => !isUsageOnlyChunk(e));
+        if (kept.length) yield kept.map((e) => encodeSse(e)).join('');
+      }
+    } catch (e) {
+      failure = toError(e);
+      logger.warn('upstream stream failed', { provider: routed.providerId, error: failure.message });
+      yield encodeSse(inbound.encodeError(failure).frame);
+    } finally {
+      usage = tap.usage;
+    }
+  }
+
+  async function* translatedFrames(): AsyncGenerator<string | Buffer> {
+    const decode = protocols[call.upstreamProtocol].decodeStream();
+    const encode = inbound.encodeStream(caller.canonical);
+    const observe = (events: StreamEvent[]): string => {
+      let out = '';
+      for (const ev of events) {
+        if (ev.type === 'finish' && ev.usage) usage = ev.usage;
+        else if ((ev.type === 'usage' || ev.type === 'start') && ev.usage) usage = { inputTokens: 0, outputTokens: 0, ...usage, ...ev.usage };
+        else if (ev.type === 'error') failure = ev.error;
+        for (const f of encode.step(ev)) out += encodeSse(f);
+      }
+      return out;
+    };
+    try {
+      for await (const chunk of c.sse.chunks) {
+        let out = '';
+        for (const e of chunk.events) out += observe(decode.step(e));
+        if (out) yield out;
+      }
+      let tail = observe(decode.finish());
+      for (const f of encode.finish()) tail += encodeSse(f);
+      if (tail) yield tail;
+    } catch (e) {
+      failure = toError(e);
+      logger.warn('upstream stream failed', { provider: routed.providerId, error: failure.message });
+      let tail = observe([{ type: 'error', error: failure }]);
+      for (const f of encode.finish()) tail += encodeSse(f);
+      yield tail;
+    }
+  }
+
+  return {
+    kind: 'sse', routed,
+    frames: call.identity ? identityFrames() : translatedFrames(),
+    usage: () => usage,
+    failed: () => failure,
+  };
+}
+
+/** OpenAI's trailing usage chunk: `choices: []` with `usage`. */
+function isUsageOnlyChunk(e: SseEvent): boolean {
+  if (!e.data.includes('"usage"') || !e.data.includes('"choices":[]')) return false;
+  try {
+    const d = JSON.parse(e.data) as { choices?: unknown[]; usage?: unknown };
+    return Array.isArray(d.choices) && d.choices.length === 0 && !!d.usage;
+  } catch { return false; }
+}

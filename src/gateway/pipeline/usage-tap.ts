@@ -1,0 +1,94 @@
+/**
+ * Reads usage out of an upstream's own SSE events on the identity path, cheaply: only events that can carry usage
+ * are JSON-parsed (a substring check first), so byte-for-byte pass-through stays fast.
+ */
+import type { ProtocolId, Usage } from '../core/model';
+import type { SseEvent } from '../sse/types';
+
+/** Accumulates usage from raw events of one protocol. */
+export interface UsageTap { push(e: SseEvent): void; readonly usage: Usage | undefined; readonly sawTerminal: boolean }
+
+type Json = Record<string, unknown>;
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null ? (v as Json) : undefined);
+const parse = (data: string): Json | undefined => { try { return obj(JSON.parse(data)); } catch { return undefined; } };
+
+/** Creates a usage tap for events of `protocol`. */
+export function createUsageTap(protocol: ProtocolId): UsageTap {
+  let usage: Usage | undefined;
+  let sawTerminal = false;
+  const merge = (u: Partial<Usage>) => { usage = { inputTokens: 0, outputTokens: 0, ...usage, ...u }; };
+  const push = (e: SseEvent): void => {
+    switch (protocol) {
+      case 'openai-chat': {
+        if (e.data === '[DONE]') { sawTerminal = true; return; }
+        if (!e.data.includes('"usage"')) return;
+        const u = obj(parse(e.data)?.usage);
+        if (u) merge(fromOpenAIUsage(u));
+        return;
+      }
+      case 'anthropic-messages': {
+        if (e.event === 'message_stop') { sawTerminal = true; return; }
+        if (e.event !== 'message_start' && e.event !== 'message_delta') return;
+        const d = parse(e.data);
+        const u = obj(e.event === 'message_start' ? obj(d?.message)?.usage : d?.usage);
+        if (u) merge(fromAnthropicUsage(u, usage));
+        return;
+      }
+      case 'openai-responses': {
+        if (!e.data.includes('"usage"') || !/response\.(completed|incomplete|failed)/.test(e.event ?? e.data.slice(0, 80))) return;
+        sawTerminal = true;
+        const u = obj(obj(parse(e.data)?.response)?.usage);
+        if (u) merge({
+          inputTokens: num(u.input_tokens), outputTokens: num(u.output_tokens),
+          cachedInputTokens: num(obj(u.input_tokens_details)?.cached_tokens),
+          reasoningTokens: num(obj(u.output_tokens_details)?.reasoning_tokens),
+        });
+        return;
+      }
+      case 'gemini': {
+        if (!e.data.includes('usageMetadata')) return;
+        const u = obj(parse(e.data)?.usageMetadata);
+        if (u) merge({
+          inputTokens: num(u.promptTokenCount), outputTokens: num(u.candidatesTokenCount) + num(u.thoughtsTokenCount),
+          cachedInputTokens: num(u.cachedContentTokenCount), reasoningTokens: num(u.thoughtsTokenCount),
+        });
+        return;
+      }
+    }
+  };
+  return { push, get usage() { return usage; }, get sawTerminal() { return sawTerminal; } };
+}
+
+/** OpenAI usage object → canonical (prompt_tokens already includes cached tokens). */
+export function fromOpenAIUsage(u: Json): Usage {
+  return {
+    inputTokens: num(u.prompt_tokens), outputTokens: num(u.completion_tokens),
+    cachedInputTokens: num(obj(u.prompt_tokens_details)?.cached_tokens),
+    reasoningTokens: num(obj(u.completion_tokens_details)?.reasoning_tokens),
+  };
+}
+
+/** Anthropic usage → canonical (input_tokens excludes cache reads/writes, so they are added). */
+function fromAnthropicUsage(u: Json, prev: Usage | undefined): Partial<Usage> {
+  const out: Partial<Usage> = {};
+  const cacheRead = 'cache_read_input_tokens' in u ? num(u.cache_read_input_tokens) : prev?.cachedInputTokens ?? 0;
+  const cacheWrite = 'cache_creation_input_tokens' in u ? num(u.cache_creation_input_tokens) : prev?.cacheCreationInputTokens ?? 0;
+  if ('input_tokens' in u) out.inputTokens = num(u.input_tokens) + cacheRead + cacheWrite;
+  if ('output_tokens' in u) out.outputTokens = num(u.output_tokens);
+  out.cachedInputTokens = cacheRead;
+  out.cacheCreationInputTokens = cacheWrite;
+  return out;
+}
+
+/** Reads usage from a whole (non-streamed) upstream JSON body of `protocol`. */
+export function usageFromJson(protocol: ProtocolId, body: Json): Usage | undefined {
+  const tap = createUsageTap(protocol);
+  switch (protocol) {
+    case 'openai-chat': { const u = obj(body.usage); return u ? fromOpenAIUsage(u) : undefined; }
+    case 'anthropic-messages': tap.push({ event: 'message_start', data: JSON.stringify({ message: body }) }); break;
+    case 'openai-responses': tap.push({ event: 'response.completed', data: JSON.stringify({ response: body }) }); break;
+    case 'gemini': tap.push({ data: JSON.stringify(body) }); break;
+  }
+  return tap.usage;
+}

@@ -1,0 +1,278 @@
+/** Gateway keys: creation, lookup and persistence in `<dataDir>/keys.json` (hashes only, never the keys). */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GatewayError, invalidRequest } from '../core/errors';
+import { randomBase62 } from '../core/ids';
+import { systemClock, type Clock } from '../ports';
+import { readFileIfExists, writeFileAtomic } from './atomic-file';
+import type { GatewayKeyLimits, GatewayKeyRecord, GatewayKeyStatus } from './types';
+
+/** Every gateway key starts with this; it lets secret scanners and our own logs recognise them. */
+export const KEY_PREFIX = 'sb-';
+const KEY_RANDOM_LENGTH = 40;
+/** How often `authenticate` may stat keys.json to notice changes made by another process. */
+const RELOAD_CHECK_MS = 1000;
+/** How often the last-use times are written back; they are informational and not worth a write per request. */
+const LAST_USED_FLUSH_MS = 60_000;
+
+/** Options of `KeyStore.create`. */
+export interface CreateKeyOptions extends GatewayKeyLimits {
+  name: string;
+  /** Epoch ms. */
+  expiresAt?: number;
+}
+
+/** A change to a key; `null` removes a limit or the expiry. */
+export type KeyPatch = { name?: string; status?: GatewayKeyStatus } & {
+  [K in keyof GatewayKeyLimits | 'expiresAt']?: (K extends keyof GatewayKeyLimits ? GatewayKeyLimits[K] : number) | null;
+};
+
+interface StoredKey extends GatewayKeyRecord {
+  /** Hex sha256 of the whole key. */
+  hash: string;
+}
+
+interface KeysFile {
+  version: 1;
+  keys: StoredKey[];
+}
+
+const NUMERIC_LIMITS = ['rpm', 'rpd', 'concurrency', 'quotaTokens', 'quotaTokensPerDay', 'maxTokens'] as const;
+
+/**
+ * sha256 suffices here: a key carries 40 base62 characters (~238 bits) of randomness, so a leaked hash cannot be
+ * brute-forced. Slow password hashes (scrypt, argon2) exist for low-entropy secrets and would cost every request.
+ */
+function hashKey(plaintext: string): Buffer {
+  return createHash('sha256').update(plaintext, 'utf8').digest();
+}
+
+function publicRecord(k: StoredKey): GatewayKeyRecord {
+  const { hash: _hash, ...rest } = k;
+  return { ...rest, models: rest.models && [...rest.models], denyModels: rest.denyModels && [...rest.denyModels] };
+}
+
+function checkLimits(limits: Record<string, unknown>): void {
+  for (const f of NUMERIC_LIMITS) {
+    const v = limits[f];
+    if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
+      throw invalidRequest(`${f} must be a non-negative integer`, f);
+    }
+  }
+  const spend = limits.quotaSpend;
+  if (spend !== undefined && spend !== null && (typeof spend !== 'number' || !Number.isFinite(spend) || spend < 0)) {
+    throw invalidRequest('quotaSpend must be a non-negative number', 'quotaSpend');
+  }
+  for (const f of ['models', 'denyModels'] as const) {
+    const v = limits[f];
+    if (v !== undefined && v !== null && (!Array.isArray(v) || v.some((g) => typeof g !== 'string'))) {
+      throw invalidRequest(`${f} must be a list of globs`, f);
+    }
+  }
+  const exp = limits.expiresAt;
+  if (exp !== undefined && exp !== null && (typeof exp !== 'number' || !Number.isFinite(exp))) {
+    throw invalidRequest('expiresAt must be a time', 'expiresAt');
+  }
+}
+
+function parseKeysFile(text: string, file: string): KeysFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new GatewayError('internal', `${file} is not valid JSON (${(e as Error).message}); fix or remove it`);
+  }
+  const keys = typeof data === 'object' && data !== null ? (data as { keys?: unknown }).keys : undefined;
+  if (!Array.isArray(keys)) throw new GatewayError('internal', `${file} has no "keys" list; fix or remove it`);
+  const valid = keys.filter((k): k is StoredKey =>
+    typeof k === 'object' && k !== null && typeof (k as StoredKey).id === 'string' &&
+    typeof (k as StoredKey).hash === 'string' && /^[0-9a-f]{64}$/.test((k as StoredKey).hash));
+  return { version: 1, keys: valid };
+}
+
+/** The gateway key store of one data folder. Several processes may share the folder (a server and the CLI). */
+export class KeyStore {
+  readonly file: string;
+  private keys: StoredKey[] = [];
+  private byHash = new Map<string, StoredKey>();
+  private signature = '';
+  private lastCheck = -Infinity;
+  private readonly lastUsed = new Map<string, number>();
+  private lastUsedFlush: number;
+
+  constructor(readonly dataDir: string, private readonly clock: Clock = systemClock) {
+    this.file = path.join(dataDir, 'keys.json');
+    this.lastUsedFlush = clock.now();
+    this.reload();
+  }
+
+  /** Re-reads keys.json when it changed on disk since the last read. Throws when the file is corrupt. */
+  reload(): void {
+    const sig = this.statSignature();
+    if (sig === this.signature) return;
+    const text = readFileIfExists(this.file);
+    const data = text === undefined ? { version: 1 as const, keys: [] } : parseKeysFile(text, this.file);
+    this.setKeys(data.keys);
+    this.signature = sig;
+  }
+
+  /** Creates a key; the plaintext is returned here and only here. */
+  create(opts: CreateKeyOptions): { key: string; record: GatewayKeyRecord } {
+    checkLimits(opts as unknown as Record<string, unknown>);
+    const name = opts.name.trim();
+    if (!name) throw invalidRequest('a key needs a name', 'name');
+    return this.mutate((keys) => {
+      if (keys.some((k) => k.name === name)) throw invalidRequest(`a key named "${name}" already exists`, 'name');
+      const key = KEY_PREFIX + randomBase62(KEY_RANDOM_LENGTH);
+      const stored: StoredKey = {
+        ...stripUndefined({ ...opts }), id: 'key_' + randomBase62(16), name, status: 'active',
+        createdAt: this.clock.now(), hint: key.slice(-4), hash: hashKey(key).toString('hex'),
+      };
+      keys.push(stored);
+      return { key, record: publicRecord(stored) };
+    });
+  }
+
+  /** All keys, oldest first, without hashes. */
+  list(): GatewayKeyRecord[] {
+    this.reload();
+    return this.keys.map((k) => this.withLastUsed(publicRecord(k)));
+  }
+
+  /** One key by id. */
+  get(id: string): GatewayKeyRecord | undefined {
+    this.reload();
+    const k = this.keys.find((x) => x.id === id);
+    return k && this.withLastUsed(publicRecord(k));
+  }
+
+  /** A key by id, else by name. */
+  find(idOrName: string): GatewayKeyRecord | undefined {
+    this.reload();
+    const k = this.keys.find((x) => x.id === idOrName) ?? this.keys.find((x) => x.name === idOrName);
+    return k && this.withLastUsed(publicRecord(k));
+  }
+
+  /** Changes a key's name, status, limits or expiry. */
+  update(id: string, patch: KeyPatch): GatewayKeyRecord {
+    checkLimits(patch as Record<string, unknown>);
+    return this.mutate((keys) => {
+      const k = keys.find((x) => x.id === id);
+      if (!k) throw new GatewayError('not_found', `no gateway key with id ${id}`, { code: 'key_not_found' });
+      if (patch.name !== undefined) {
+        const name = patch.name.trim();
+        if (!name) throw invalidRequest('a key needs a name', 'name');
+        if (keys.some((x) => x !== k && x.name === name)) throw invalidRequest(`a key named "${name}" already exists`, 'name');
+      }
+      const target = k as unknown as Record<string, unknown>;
+      for (const [f, v] of Object.entries(patch)) {
+        if (f === 'id' || f === 'hash' || f === 'hint' || f === 'createdAt') continue;
+        if (v === null) delete target[f];
+        else if (v !== undefined) target[f] = typeof v === 'string' ? v.trim() : v;
+      }
+      return publicRecord(k);
+    });
+  }
+
+  /** Refuses the key from now on (keeps it listed). */
+  disable(id: string): GatewayKeyRecord { return this.update(id, { status: 'disabled' }); }
+
+  /** Accepts a disabled key again. */
+  enable(id: string): GatewayKeyRecord { return this.update(id, { status: 'active' }); }
+
+  /** Removes a key for good; false when there was none. */
+  delete(id: string): boolean {
+    return this.mutate((keys) => {
+      const i = keys.findIndex((x) => x.id === id);
+      if (i < 0) return false;
+      keys.splice(i, 1);
+      return true;
+    });
+  }
+
+  /**
+   * The record of the key `plaintext`, whatever its status (the policy decides what a disabled or expired key
+   * means), or undefined when no key matches. Notices keys created by another process within a second.
+   */
+  authenticate(plaintext: string): GatewayKeyRecord | undefined {
+    const now = this.clock.now();
+    if (now - this.lastCheck >= RELOAD_CHECK_MS) {
+      this.lastCheck = now;
+      try { this.reload(); } catch { /* keep the last good keys while another writer fixes the file */ }
+    }
+    if (!plaintext.startsWith(KEY_PREFIX) || plaintext.length !== KEY_PREFIX.length + KEY_RANDOM_LENGTH) return undefined;
+    const digest = hashKey(plaintext);
+    const k = this.byHash.get(digest.toString('hex'));
+    // The map lookup finds the candidate; the constant-time comparison is what accepts it.
+    if (!k || !timingSafeEqual(Buffer.from(k.hash, 'hex'), digest)) return undefined;
+    this.lastUsed.set(k.id, now);
+    if (now - this.lastUsedFlush >= LAST_USED_FLUSH_MS) this.flushLastUsed();
+    return this.withLastUsed(publicRecord(k));
+  }
+
+  /** Creates a key named "default" on first start (no keys.json yet); returns its plaintext only then. */
+  ensureDefaultKey(): string | undefined {
+    this.reload();
+    if (fs.existsSync(this.file)) return undefined;
+    return this.create({ name: 'default' }).key;
+  }
+
+  /** Writes pending last-use times. Call on shutdown. */
+  close(): void {
+    this.flushLastUsed();
+  }
+
+  private flushLastUsed(): void {
+    this.lastUsedFlush = this.clock.now();
+    if (this.lastUsed.size === 0) return;
+    const pending = new Map(this.lastUsed);
+    this.lastUsed.clear();
+    try {
+      this.mutate((keys) => {
+        for (const k of keys) {
+          const t = pending.get(k.id);
+          if (t !== undefined && (k.lastUsedAt ?? 0) < t) k.lastUsedAt = t;
+        }
+      });
+    } catch { /* informational only; a read-only data folder must not fail requests */ }
+  }
+
+  private withLastUsed(r: GatewayKeyRecord): GatewayKeyRecord {
+    const t = this.lastUsed.get(r.id);
+    if (t !== undefined && (r.lastUsedAt ?? 0) < t) r.lastUsedAt = t;
+    return r;
+  }
+
+  /** Read-modify-write against the freshest file, so a concurrent CLI change is not overwritten. */
+  private mutate<T>(fn: (keys: StoredKey[]) => T): T {
+    this.signature = '';
+    this.reload();
+    const keys = this.keys.map((k) => ({ ...k }));
+    const result = fn(keys);
+    const file: KeysFile = { version: 1, keys };
+    writeFileAtomic(this.file, JSON.stringify(file, null, 2) + '\n');
+    this.setKeys(keys);
+    this.signature = this.statSignature();
+    return result;
+  }
+
+  private setKeys(keys: StoredKey[]): void {
+    this.keys = keys;
+    this.byHash = new Map(keys.map((k) => [k.hash, k]));
+  }
+
+  private statSignature(): string {
+    try {
+      const st = fs.statSync(this.file);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return 'missing';
+    }
+  }
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  for (const [k, v] of Object.entries(o)) if (v === undefined) delete (o as Record<string, unknown>)[k];
+  return o;
+}

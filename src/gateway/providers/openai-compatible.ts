@@ -1,0 +1,12 @@
+/** Servers that speak Chat Completions with their own quirks: DeepSeek, OpenRouter, Ollama, LM Studio, vLLM… */
+import type { ProviderSpec } from './types';
+
+export const openaiCompatibleSpec: ProviderSpec = {
+  type: 'openai-compatible',
+  label: 'OpenAI-compatible',
+  protocol: 'openai-chat',
+  defaultBaseUrl: 'http://127.0.0.1:11434/v1',
+  auth: 'bearer',
+  quirks: [],
+  modelsPath: '/models',
+};

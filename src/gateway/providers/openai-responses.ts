@@ -1,0 +1,12 @@
+/** Servers that speak only the OpenAI Responses API. */
+import type { ProviderSpec } from './types';
+
+export const openaiResponsesSpec: ProviderSpec = {
+  type: 'openai-responses',
+  label: 'OpenAI Responses',
+  protocol: 'openai-responses',
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  auth: 'bearer',
+  quirks: [],
+  modelsPath: '/models',
+};

@@ -1,0 +1,13 @@
+/** The official OpenAI API: Chat Completions and, natively, the Responses API. */
+import type { ProviderSpec } from './types';
+
+export const openaiSpec: ProviderSpec = {
+  type: 'openai',
+  label: 'OpenAI',
+  protocol: 'openai-chat',
+  alsoServes: ['openai-responses'],
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  auth: 'bearer',
+  quirks: [],
+  modelsPath: '/models',
+};

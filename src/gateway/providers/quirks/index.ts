@@ -1,0 +1,13 @@
+/** The named quirks a provider config may list in `quirks`. */
+import { GatewayError } from '../../core/errors';
+import type { Quirk } from '../types';
+
+/** Name → quirk. Each quirk lives in its own file in this folder. */
+export const QUIRKS: Readonly<Record<string, Quirk>> = {};
+
+/** Looks a quirk up by name; config validation reports unknown names before this is reached. */
+export function quirkByName(name: string): Quirk {
+  const q = QUIRKS[name];
+  if (!q) throw new GatewayError('invalid_request', `Unknown quirk '${name}'`, { code: 'invalid_config' });
+  return q;
+}

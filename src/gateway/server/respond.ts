@@ -1,0 +1,53 @@
+/** Writes answers: JSON bodies, and SSE streams frame by frame with back-pressure and keep-alives. */
+import type { ServerResponse } from 'node:http';
+import { once } from 'node:events';
+
+/** The keep-alive frame of each protocol family while an upstream is silent. */
+export const KEEPALIVE_COMMENT = ': keep-alive\n\n';
+/** Anthropic clients expect `ping` events. */
+export const ANTHROPIC_PING = 'event: ping\ndata: {"type":"ping"}\n\n';
+
+/** Options of one SSE response. */
+export interface SseWriteOptions {
+  headers: Record<string, string>;
+  keepAliveFrame: string;
+  keepAliveMs: number;
+  /** Called once, when the first frame is written. */
+  onFirstWrite?(): void;
+}
+
+const BOUNDARY = /(\n\n|\r\n\r\n|\r\r)$/;
+/** Whether a written chunk ends between two SSE events (a keep-alive may then be inserted). */
+const endsAtBoundary = (f: string | Buffer): boolean =>
+  BOUNDARY.test(typeof f === 'string' ? f.slice(-4) : f.subarray(-4).toString('latin1'));
+
+/**
+ * Streams `frames` to `res`. Each frame is written as soon as it is produced (never buffered). While nothing
+ * arrives for `keepAliveMs`, a keep-alive frame is written, but only between whole SSE events.
+ * Resolves when the stream ended or the client went away (then the frames' generator is closed, which aborts upstream).
+ */
+export async function writeSse(res: ServerResponse, frames: AsyncGenerator<string | Buffer>, opts: SseWriteOptions): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...opts.headers });
+  res.flushHeaders();
+  let lastWrite = Date.now();
+  let atBoundary = true;
+  let first = true;
+  const timer = setInterval(() => {
+    if (atBoundary && !res.destroyed && Date.now() - lastWrite >= opts.keepAliveMs) { res.write(opts.keepAliveFrame); lastWrite = Date.now(); }
+  }, Math.max(50, Math.floor(opts.keepAliveMs / 2)));
+  try {
+    for await (const frame of frames) {
+      if (res.destroyed) break;
+      if (first) { first = false; opts.onFirstWrite?.(); }
+      atBoundary = endsAtBoundary(frame);
+      lastWrite = Date.now();
+      if (!res.write(frame)) {
+        await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      }
+    }
+  } finally {
+    clearInterval(timer);
+    if (!res.destroyed) res.end();
+    await frames.return(undefined);
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * Usage accounting: aggregates per key × model × local day, per-key totals (for quotas), a bounded recent log.
+ * Durability: each record is appended to `usage.log` at once (a kill -9 loses only requests still in flight);
+ * `usage.json` is rewritten atomically at most once per `flushDelayMs` and on close, and the journal is then
+ * truncated. Journal lines carry a sequence number and usage.json the last one it includes, so a crash between
+ * the two steps never counts a record twice.
+ */
+import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { systemClock, type Clock } from '../ports';
+import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from '../policy/atomic-file';
+import type { UsageRecord } from '../policy/types';
+import { lastLocalDays, localDay } from './local-day';
+import { addTotals, emptyTotals, totalsOf, type PriceLookup, type UsageTotals } from './totals';
+
+/** Options of a usage store. */
+export interface UsageStoreOptions {
+  dataDir: string;
+  clock?: Clock;
+  /** Prices for costs; without it costs stay 0. */
+  prices?: PriceLookup;
+  /** Debounce of usage.json rewrites in ms (default 1000); 0 disables the timer (flush()/close() only). */
+  flushDelayMs?: number;
+  /** Records kept in the recent log (default 500). */
+  recentLimit?: number;
+  /** Local days of aggregates kept (default 400). */
+  retainDays?: number;
+  /** Reads state without writing anything (the `usage` CLI next to a running server). */
+  readOnly?: boolean;
+}
+
+/** Usage of one gateway key. */
+export interface KeyUsage {
+  keyId: string;
+  keyName?: string;
+  total: UsageTotals;
+  today: UsageTotals;
+  /** Per local day. */
+  days: Record<string, UsageTotals>;
+  /** Per requested model over the retained days. */
+  models: Record<string, UsageTotals>;
+}
+
+/** Usage over a span of local days. */
+export interface UsageSummary {
+  days: string[];
+  totals: UsageTotals;
+  byDay: Record<string, UsageTotals>;
+  byModel: Record<string, UsageTotals>;
+  /** Per key id; requests without a key are under `-`. */
+  byKey: Record<string, UsageTotals>;
+  /** Per key id, then model, then day: the table the CLI prints. */
+  rows: Array<{ keyId: string; keyName?: string; model: string; day: string; totals: UsageTotals }>;
+}
+
+/** Key id under which requests without a gateway key are aggregated. */
+export const ANONYMOUS_KEY = '-';
+
+interface KeyState { name?: string; total: UsageTotals; days: Record<string, UsageTotals> }
+
+interface UsageState {
+  version: 1;
+  /** Sequence number of the last journal line folded into this state. */
+  seq: number;
+  /** day → key id → requested model → totals. */
+  days: Record<string, Record<string, Record<string, UsageTotals>>>;
+  keys: Record<string, KeyState>;
+  recent: UsageRecord[];
+}
+
+function emptyState(): UsageState {
+  return { version: 1, seq: 0, days: {}, keys: {}, recent: [] };
+}
+
+function parseState(text: string | undefined): UsageState {
+  if (text === undefined) return emptyState();
+  try {
+    const s = JSON.parse(text) as Partial<UsageState>;
+    if (typeof s !== 'object' || s === null || typeof s.days !== 'object' || typeof s.keys !== 'object') return emptyState();
+    return { version: 1, seq: typeof s.seq === 'number' ? s.seq : 0, days: s.days ?? {}, keys: s.keys ?? {},
+      recent: Array.isArray(s.recent) ? s.recent : [] };
+  } catch {
+    // A corrupt summary must not stop the gateway; it is only accounting. The journal still replays.
+    return emptyState();
+  }
+}
+
+function bucket<T>(o: Record<string, T>, k: string, make: () => T): T {
+  let v = o[k];
+  if (v === undefined) { v = make(); o[k] = v; }
+  return v;
+}
+
+/** Records and aggregates usage for one data folder. Emits `record` for each recorded request. */
+export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
+  readonly file: string;
+  readonly journalFile: string;
+  private state: UsageState;
+  private fd: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly clock: Clock;
+  private readonly flushDelayMs: number;
+  private readonly recentLimit: number;
+  private readonly retainDays: number;
+  private closed = false;
+
+  constructor(private readonly opts: UsageStoreOptions) {
+    super();
+    this.clock = opts.clock ?? systemClock;
+    this.flushDelayMs = opts.flushDelayMs ?? 1000;
+    this.recentLimit = opts.recentLimit ?? 500;
+    this.retainDays = opts.retainDays ?? 400;
+    this.file = path.join(opts.dataDir, 'usage.json');
+    this.journalFile = path.join(opts.dataDir, 'usage.log');
+    this.state = parseState(readFileIfExists(this.file));
+    const journal = readFileIfExists(this.journalFile) ?? '';
+    const replayed = this.replayJournal(journal);
+    if (!opts.readOnly) {
+      ensurePrivateDir(opts.dataDir);
+      this.fd = fs.openSync(this.journalFile, 'a', 0o600);
+      // End a line torn by a crash so the next record does not glue onto it.
+      if (journal.length > 0 && !journal.endsWith('\n')) fs.writeSync(this.fd, '\n');
+      if (replayed > 0) this.scheduleFlush();
+    }
+  }
+
+  /** Accounts one finished request. */
+  record(rec: UsageRecord): void {
+    if (this.closed) throw new Error('usage store is closed');
+    const seq = this.state.seq + 1;
+    if (this.fd !== undefined) fs.writeSync(this.fd, JSON.stringify({ seq, r: rec }) + '\n');
+    this.apply(rec, seq);
+    this.scheduleFlush();
+    this.emit('record', rec);
+  }
+
+  /** Totals over the key's whole life (the basis of total quotas). */
+  keyTotal(keyId: string): UsageTotals {
+    return { ...(this.state.keys[keyId]?.total ?? emptyTotals()) };
+  }
+
+  /** Totals of the key on local day `day` (`YYYY-MM-DD`). */
+  keyDay(keyId: string, day: string): UsageTotals {
+    return { ...(this.state.keys[keyId]?.days[day] ?? emptyTotals()) };
+  }
+
+  /** Usage of the last `days` local days (default 7), today included. */
+  summary(opts: { days?: number } = {}): UsageSummary {
+    const days = lastLocalDays(this.clock.now(), opts.days ?? 7);
+    const out: UsageSummary = { days, totals: emptyTotals(), byDay: {}, byModel: {}, byKey: {}, rows: [] };
+    for (const day of days) {
+      const dayTotals = emptyTotals();
+      for (const [keyId, models] of Object.entries(this.state.days[day] ?? {})) {
+        for (const [model, t] of Object.entries(models)) {
+          addTotals(dayTotals, t);
+          addTotals(bucket(out.byModel, model, emptyTotals), t);
+          addTotals(bucket(out.byKey, keyId, emptyTotals), t);
+          out.rows.push({ keyId, keyName: this.state.keys[keyId]?.name, model, day, totals: { ...t } });
+        }
+      }
+      out.byDay[day] = dayTotals;
+      addTotals(out.totals, dayTotals);
+    }
+    out.rows.sort((a, b) => a.keyId.localeCompare(b.keyId) || a.model.localeCompare(b.model) || a.day.localeCompare(b.day));
+    return out;
+  }
+
+  /** The last `n` records, newest first. */
+  recent(n = 50): UsageRecord[] {
+    return this.state.recent.slice(-Math.max(0, n)).reverse();
+  }
+
+  /** Usage per gateway key. */
+  byKey(): KeyUsage[] {
+    return Object.keys(this.state.keys).sort().map((id) => this.forKey(id));
+  }
+
+  /** Usage of one gateway key. */
+  forKey(keyId: string): KeyUsage {
+    const k = this.state.keys[keyId];
+    const models: Record<string, UsageTotals> = {};
+    for (const perKey of Object.values(this.state.days)) {
+      for (const [model, t] of Object.entries(perKey[keyId] ?? {})) addTotals(bucket(models, model, emptyTotals), t);
+    }
+    const days: Record<string, UsageTotals> = {};
+    for (const [d, t] of Object.entries(k?.days ?? {})) days[d] = { ...t };
+    return {
+      keyId, keyName: k?.name, total: { ...(k?.total ?? emptyTotals()) },
+      today: { ...(k?.days[localDay(this.clock.now())] ?? emptyTotals()) }, days, models,
+    };
+  }
+
+  /** Writes usage.json now and empties the journal. */
+  flush(): void {
+    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.opts.readOnly || this.fd === undefined) return;
+    this.prune();
+    writeFileAtomic(this.file, JSON.stringify(this.state));
+    // Every journal line is now in usage.json (seq proves it), so the journal can start over.
+    fs.ftruncateSync(this.fd, 0);
+  }
+
+  /** Flushes and releases the journal. Records after close throw. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    if (this.fd !== undefined) { fs.closeSync(this.fd); this.fd = undefined; }
+  }
+
+  private apply(rec: UsageRecord, seq: number): void {
+    this.state.seq = Math.max(this.state.seq, seq);
+    const t = totalsOf(rec, this.opts.prices);
+    const day = localDay(rec.time);
+    const keyId = rec.keyId ?? ANONYMOUS_KEY;
+    const perKey = bucket(bucket(this.state.days, day, () => ({})), keyId, () => ({}));
+    addTotals(bucket(perKey, rec.model, emptyTotals), t);
+    if (rec.keyId !== undefined) {
+      const ks = bucket(this.state.keys, rec.keyId, (): KeyState => ({ total: emptyTotals(), days: {} }));
+      if (rec.keyName !== undefined) ks.name = rec.keyName;
+      addTotals(ks.total, t);
+      addTotals(bucket(ks.days, day, emptyTotals), t);
+    }
+    this.state.recent.push(rec);
+    if (this.state.recent.length > this.recentLimit * 2) this.state.recent.splice(0, this.state.recent.length - this.recentLimit);
+  }
+
+  private prune(): void {
+    if (this.state.recent.length > this.recentLimit) this.state.recent.splice(0, this.state.recent.length - this.recentLimit);
+    const oldest = lastLocalDays(this.clock.now(), this.retainDays)[0] ?? '';
+    for (const d of Object.keys(this.state.days)) if (d < oldest) delete this.state.days[d];
+    for (const ks of Object.values(this.state.keys)) for (const d of Object.keys(ks.days)) if (d < oldest) delete ks.days[d];
+  }
+
+  private replayJournal(text: string): number {
+    let n = 0;
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      let entry: { seq?: unknown; r?: unknown };
+      try { entry = JSON.parse(line) as typeof entry; } catch { continue; } // a torn last line from a crash
+      if (typeof entry.seq !== 'number' || typeof entry.r !== 'object' || entry.r === null) continue;
+      if (entry.seq <= this.state.seq) continue;
+      this.apply(entry.r as UsageRecord, entry.seq);
+      n++;
+    }
+    return n;
+  }
+
+  private scheduleFlush(): void {
+    if (this.timer || this.flushDelayMs <= 0 || !Number.isFinite(this.flushDelayMs) || this.fd === undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      try { this.flush(); } catch { /* the journal still holds everything; the next flush retries */ }
+    }, this.flushDelayMs);
+    this.timer.unref();
+  }
+}

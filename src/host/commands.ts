@@ -1,0 +1,95 @@
+/** The command table: every `switchboard.*` command id and what it runs. Ids match package.json contributes.commands. */
+import * as vscode from 'vscode';
+import { addProvider } from './add-provider';
+import type { GatewayController } from './gateway-controller';
+import type { GatewayState } from './gateway-state';
+import type { HostSecrets } from './secrets';
+import { STATUS_COMMAND } from './status-bar';
+
+/** What the commands act on. */
+export interface CommandDeps {
+  controller: GatewayController;
+  secrets: HostSecrets;
+  channel: vscode.LogOutputChannel;
+  /** The URL clients should use (running gateway, else what the settings say). */
+  baseUrl(): string;
+  /** Id of the gateway key the user copies into clients, if there is one. */
+  defaultGatewayKeyId(): string | undefined;
+  openPanel(): unknown;
+}
+
+/** Shows a start failure with "Show Logs" and "Retry". Not awaited: notifications must not block commands. */
+export function notifyState(state: GatewayState, deps: Pick<CommandDeps, 'controller' | 'channel'>): void {
+  if (state.kind !== 'error') return;
+  const showLogs = vscode.l10n.t('Show Logs');
+  const retry = vscode.l10n.t('Retry');
+  void vscode.window.showErrorMessage(vscode.l10n.t('Switchboard: {0}', state.message), showLogs, retry).then((choice) => {
+    if (choice === showLogs) deps.channel.show(true);
+    else if (choice === retry) void deps.controller.restart().then((s) => notifyState(s, deps));
+  });
+}
+
+async function copyBaseUrl(deps: CommandDeps): Promise<string> {
+  const url = deps.baseUrl();
+  await vscode.env.clipboard.writeText(url);
+  const note = deps.controller.state.kind === 'running' ? '' : ' ' + vscode.l10n.t('(the gateway is not running)');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Copied {0}', url) + note);
+  return url;
+}
+
+async function copyGatewayKey(deps: CommandDeps): Promise<boolean> {
+  const id = deps.defaultGatewayKeyId();
+  const key = id ? await deps.secrets.gatewayKey(id) : undefined;
+  if (!key) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('No gateway key is stored on this machine. Create one in the Switchboard panel.'));
+    return false;
+  }
+  await vscode.env.clipboard.writeText(key);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Gateway key copied to the clipboard.'));
+  return true;
+}
+
+async function showActions(deps: CommandDeps): Promise<void> {
+  const running = deps.controller.state.kind === 'running';
+  const items: Array<vscode.QuickPickItem & { command: string }> = [
+    running
+      ? { label: '$(debug-stop) ' + vscode.l10n.t('Stop Gateway'), command: 'switchboard.stop' }
+      : { label: '$(play) ' + vscode.l10n.t('Start Gateway'), command: 'switchboard.start' },
+    { label: '$(debug-restart) ' + vscode.l10n.t('Restart Gateway'), command: 'switchboard.restart' },
+    { label: '$(copy) ' + vscode.l10n.t('Copy Base URL'), description: deps.baseUrl(), command: 'switchboard.copyBaseUrl' },
+    { label: '$(key) ' + vscode.l10n.t('Copy Gateway Key'), command: 'switchboard.copyGatewayKey' },
+    { label: '$(settings-gear) ' + vscode.l10n.t('Open Panel'), command: 'switchboard.openPanel' },
+    { label: '$(add) ' + vscode.l10n.t('Add Provider…'), command: 'switchboard.addProvider' },
+    { label: '$(output) ' + vscode.l10n.t('Show Logs'), command: 'switchboard.showLogs' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Switchboard' });
+  if (picked) await vscode.commands.executeCommand(picked.command);
+}
+
+/** Registers every command; returns their disposables. */
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const table: Record<string, (...args: unknown[]) => unknown> = {
+    'switchboard.start': async () => { const s = await deps.controller.start(); notifyState(s, deps); return s; },
+    'switchboard.stop': () => deps.controller.stop(),
+    'switchboard.restart': async () => { const s = await deps.controller.restart(); notifyState(s, deps); return s; },
+    'switchboard.showLogs': () => { deps.channel.show(true); },
+    'switchboard.copyBaseUrl': () => copyBaseUrl(deps),
+    'switchboard.copyGatewayKey': () => copyGatewayKey(deps),
+    'switchboard.addProvider': async (args?: unknown) => {
+      try {
+        const r = await addProvider(deps.secrets, args);
+        if (r && args === undefined) {
+          void vscode.window.showInformationMessage(vscode.l10n.t('Provider "{0}" saved.', r.providerId));
+        }
+        await deps.controller.apply();
+        return r;
+      } catch (err) {
+        void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+        return undefined;
+      }
+    },
+    'switchboard.openPanel': () => deps.openPanel(),
+    [STATUS_COMMAND]: () => showActions(deps),
+  };
+  return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));
+}

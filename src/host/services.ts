@@ -1,0 +1,123 @@
+/** Composition root: builds the ports, the gateway controller and the UI pieces; one Disposable owns them all. */
+import * as vscode from 'vscode';
+import { createGateway } from '../gateway';
+import { KeyStore } from '../gateway/policy/key-store';
+import type { Logger } from '../gateway/ports';
+import type { SwitchboardApi } from './api';
+import { registerCommands, notifyState } from './commands';
+import { buildGatewayConfig, readHostSettings } from './config-mapping';
+import { GatewayController } from './gateway-controller';
+import { createHostLogger, type LogLevel } from './logger';
+import { openPanel } from './panel/panel';
+import { HostSecrets } from './secrets';
+import { onDidChangeSettings, settingsGetter } from './settings';
+import { StatusBar } from './status-bar';
+
+/** The activated extension: its API and how to shut it down. */
+export interface HostServices extends vscode.Disposable {
+  api: SwitchboardApi;
+  /** Stops the gateway and frees the port (awaited by `deactivate`). */
+  shutdown(): Promise<void>;
+}
+
+/** Builds everything; starts the gateway when `switchboard.autoStart` is on. */
+export async function createHostServices(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel): Promise<HostServices> {
+  const disposables: vscode.Disposable[] = [];
+  const secrets = new HostSecrets(context.secrets, context.globalState);
+  disposables.push(secrets);
+  let logLevel: LogLevel = readHostSettings(settingsGetter()).settings.logLevel;
+  const logger = createHostLogger(channel, { secrets: () => secrets.knownSecrets(), level: () => logLevel });
+  await secrets.load();
+
+  const dataDir = context.globalStorageUri.fsPath;
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+  const keyStore = new KeyStore(dataDir);
+  const defaultKeyId = await ensureDefaultGatewayKey(keyStore, secrets, logger);
+
+  const controller = new GatewayController({
+    create: (config) => createGateway({ config, dataDir, logger, version }),
+    buildConfig: () => buildGatewayConfig(settingsGetter(), (id) => secrets.keysFor(id)),
+    logger,
+    t: vscode.l10n.t,
+    probe: probeSwitchboard,
+  });
+  const statusBar = new StatusBar(controller);
+  disposables.push(statusBar);
+
+  const configuredUrl = (): string => {
+    const { host, port } = readHostSettings(settingsGetter()).settings;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  };
+  const baseUrl = (): string => {
+    const st = controller.state;
+    return controller.gateway?.baseUrl ?? (st.kind === 'external' ? st.baseUrl : configuredUrl());
+  };
+  const panelDeps = { context, controller, secrets, keyStore, logger, channel, baseUrl };
+  disposables.push(...registerCommands({
+    controller, secrets, channel, baseUrl,
+    defaultGatewayKeyId: () => defaultKeyId ?? keyStore.find('default')?.id,
+    openPanel: () => openPanel(panelDeps),
+  }));
+
+  disposables.push(onDidChangeSettings(() => {
+    logLevel = readHostSettings(settingsGetter()).settings.logLevel;
+    // A failed start (e.g. port in use) is retried when the user changes settings; a running gateway reconfigures.
+    const retry = controller.state.kind === 'error' || controller.state.kind === 'external';
+    const op = retry ? controller.start() : controller.apply();
+    void op.then((s) => notifyState(s, { controller, channel }));
+  }));
+  disposables.push(secrets.onDidChange(() => { void controller.apply(); }));
+
+  if (readHostSettings(settingsGetter()).settings.autoStart) {
+    const s = await controller.start();
+    notifyState(s, { controller, channel });
+  } else {
+    logger.info('switchboard.autoStart is off; run "Switchboard: Start Gateway" to start');
+  }
+
+  let closed = false;
+  const shutdown = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await controller.stop();
+    keyStore.close();
+    for (const d of disposables.reverse()) d.dispose();
+  };
+
+  const api: SwitchboardApi = {
+    get port() { return controller.gateway?.port; },
+    get baseUrl() { return controller.gateway?.baseUrl; },
+    state: () => controller.state,
+    onDidChangeState: (l) => controller.onDidChangeState(l),
+    statusBar: () => ({ text: statusBar.text, tooltip: statusBar.tooltip }),
+    providerKeys: (id) => secrets.list(id),
+    secretMatches: (p, k, c) => secrets.matches(p, k, c),
+    removeProviderKey: (p, k) => secrets.remove(p, k),
+    globalStateJson: () => JSON.stringify(Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)]))),
+  };
+  return { api, shutdown, dispose: () => { void shutdown(); } };
+}
+
+/** Whether another Switchboard answers at `baseUrl` (its `/healthz` names the service). Loopback only, 1.5 s cap. */
+async function probeSwitchboard(baseUrl: string): Promise<boolean> {
+  const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1500) });
+  if (!res.ok) return false;
+  const body: unknown = await res.json();
+  return typeof body === 'object' && body !== null && (body as { service?: unknown }).service === 'switchboard';
+}
+
+/** First start only: creates the "default" gateway key and keeps its plaintext in SecretStorage (keys.json holds a hash). */
+async function ensureDefaultGatewayKey(store: KeyStore, secrets: HostSecrets, logger: Logger): Promise<string | undefined> {
+  try {
+    const plaintext = store.ensureDefaultKey();
+    const record = store.find('default');
+    if (plaintext && record) {
+      await secrets.storeGatewayKey(record.id, plaintext);
+      logger.info(`created the default gateway key "${record.id}" (copy it with "Switchboard: Copy Gateway Key")`);
+    }
+    return record?.id;
+  } catch (err) {
+    logger.error(`could not prepare gateway keys: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,5 @@
+/** esbuild loads `.css` as text (see esbuild.mjs `loader`). */
+declare module '*.css' {
+  const text: string;
+  export default text;
+}
