@@ -38,9 +38,9 @@ export function button(label: string, onClick: () => void, opts: { secondary?: b
 }
 
 /** A labelled `<vscode-textfield>`; returns the wrapper and the field. */
-export function field(id: string, label: string, opts: { type?: string; value?: string; placeholder?: string; required?: boolean } = {}): { row: HTMLElement; input: HTMLElementTagNameMap['vscode-textfield'] } {
+export function field(id: string, label: string, opts: { type?: string; value?: string; placeholder?: string; required?: boolean; ariaLabel?: string } = {}): { row: HTMLElement; input: HTMLElementTagNameMap['vscode-textfield'] } {
   // Not the native `required`: the element would paint itself invalid before the user typed anything.
-  const input = h('vscode-textfield', { id, placeholder: opts.placeholder, 'aria-required': opts.required ? 'true' : undefined, label });
+  const input = h('vscode-textfield', { id, placeholder: opts.placeholder, 'aria-required': opts.required ? 'true' : undefined, label: opts.ariaLabel ?? label });
   if (opts.type) input.setAttribute('type', opts.type);
   if (opts.value !== undefined) input.value = opts.value;
   if (opts.required) input.addEventListener('input', () => { input.invalid = false; });

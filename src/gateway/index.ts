@@ -13,7 +13,7 @@ import type { KeyState } from './routing/types';
 import { createAccessPolicy } from './policy/access-policy';
 import { KeyStore } from './policy/key-store';
 import { UsageStore } from './usage/usage-store';
-import { pricesFromConfig } from './usage/totals';
+import { pricesFromConfig, type PriceLookup } from './usage/totals';
 import { buildApp } from './server/app';
 import type { ServerContext } from './server/context';
 import { close, listen } from './server/listen';
@@ -38,6 +38,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
   let config = options.config;
   let providers = new Map<string, ProviderRuntime>();
   let mapper: ModelMapper;
+  let prices: PriceLookup;
   let deps: PipelineDeps;
   let inflight = 0;
   let servers: http.Server[] = [];
@@ -47,6 +48,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
     const old = providers;
     providers = new Map(next.providers.map((p) => [p.id, buildProvider(p, next, old.get(p.id), options.dispatcher)]));
     mapper = createModelMapper(next.modelMappings, next.providers);
+    prices = pricesFromConfig(next);
     for (const p of providers.values()) if (!p.config.models && p.models.length) mapper.setDiscovered(p.id, p.models.map((m) => m.id));
     const rules = next.requestRules.length ? compileRequestRules(next.requestRules) : undefined;
     deps = {
@@ -68,9 +70,9 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
   });
   rebuild(config);
   const keys = new KeyStore(options.dataDir, clock);
-  const prices = pricesFromConfig(config);
-  const usage = new UsageStore({ dataDir: options.dataDir, clock, prices: (m, p) => pricesFromConfig(config)(m, p) ?? prices(m, p) });
-  const access = createAccessPolicy({ keyStore: keys, usageStore: usage, clock, config });
+  const currentPrices: PriceLookup = (m, p) => prices(m, p);
+  const usage = new UsageStore({ dataDir: options.dataDir, clock, prices: currentPrices });
+  const access = createAccessPolicy({ keyStore: keys, usageStore: usage, clock, config, prices: currentPrices });
 
   const sc: ServerContext = {
     config: () => config,

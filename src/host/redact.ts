@@ -17,7 +17,7 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/\bAIza[0-9A-Za-z_-]{20,}/g, REDACTED],
   // Gateway keys (src/gateway/policy/key-store.ts KEY_PREFIX).
   [/\bsb-[A-Za-z0-9]{20,}/g, REDACTED],
-  [/((?:x-api-key|x-goog-api-key|authorization)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, `$1${REDACTED}`],
+  [/((?:x-api-key|x-goog-api-key|authorization)["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic)\s)[^\s"',}]+/gi, `$1${REDACTED}`],
 ];
 
 function escapeRegExp(s: string): string {

@@ -134,7 +134,10 @@ describe('management panel webview (Chromium)', function () {
     await result.getByText('openai/gpt-4o-mini').waitFor();
     assert.match((await result.textContent()) ?? '', /gpt-\*/);
 
-    await page.getByRole('button', { name: 'Move rule 2 up' }).click();
+    await page.getByRole('button', { name: 'Move rule 2 up' }).focus();
+    await page.keyboard.press('Enter');
+    // Focus follows the moved rule (its Up is now disabled, so its Down button) for keyboard users.
+    assert.equal(await page.evaluate<string | null>('document.activeElement.getAttribute("aria-label")'), 'Move rule 1 down');
     assert.deepEqual(await page.locator('.rule').evaluateAll((els) => els.map((e) => e.getAttribute('data-from'))), ['gpt-4o', 'gpt-*']);
     await page.locator('vscode-button.rules-save').click();
     await waitSent(page, 'mapping/save');
@@ -203,6 +206,35 @@ describe('management panel webview (Chromium)', function () {
     await page.locator('.try-result').getByText('anthropic/claude-sonnet-4').waitFor();
   });
 
+  it('posts the typed messages for the other controls', async () => {
+    const page = await open();
+    await page.locator('vscode-button.gateway-toggle').click();
+    await page.getByRole('button', { name: 'Edit anthropic' }).click();
+    assert.equal(await page.locator('#provider-id input').inputValue(), 'anthropic');
+    await page.locator('#provider-models input').fill('claude-sonnet-4, claude-opus-4');
+    await page.locator('vscode-button.provider-save').click();
+    await page.getByRole('button', { name: 'Test openai' }).click();
+    await waitSent(page, 'provider/test');
+    await page.evaluate(`window.__push({ type: 'provider/tested', id: 'openai', ok: true, message: 'ok', latencyMs: 87 })`);
+    await page.locator('.provider-card[data-provider="openai"] .test-result', { hasText: 'OK (87 ms)' }).waitFor();
+    await tab(page, 'setup');
+    await page.locator('.setup-card[data-client="codex"] vscode-button', { hasText: 'Copy' }).click();
+    await tab(page, 'inspector');
+    await page.locator('#inspector-enabled').click();
+    await page.locator('details.exchange summary').click();
+    await page.locator('details.exchange vscode-button', { hasText: 'Copy as curl' }).click();
+    await waitSent(page, 'inspector/copyCurl');
+    const msgs = (await sent(page)).filter((m) => m.type !== 'panel/ready');
+    assert.deepEqual(msgs, [
+      { type: 'gateway/toggle', run: false },
+      { type: 'provider/save', provider: { id: 'anthropic', type: 'anthropic', baseUrl: 'https://api.anthropic.com', headers: { 'anthropic-beta': 'tools-2024' }, models: ['claude-sonnet-4', 'claude-opus-4'], enabled: true } },
+      { type: 'provider/test', id: 'openai' },
+      { type: 'setup/copy', client: 'codex', keyId: 'gk1' },
+      { type: 'inspector/toggle', enabled: true },
+      { type: 'inspector/copyCurl', requestId: 'r1' },
+    ]);
+  });
+
   it('takes light and dark screenshots', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     for (const theme of ['light', 'dark'] as const) {
@@ -213,6 +245,17 @@ describe('management panel webview (Chromium)', function () {
       await tab(page, 'usage');
       await page.locator('#chart-days').waitFor();
       await page.screenshot({ path: path.join(ARTIFACTS, `panel-usage-${theme}.png`), fullPage: true });
+      if (theme === 'dark') {
+        await tab(page, 'gatewayKeys');
+        await page.locator('#gk-name input').fill('laptop');
+        await page.locator('#gk-name input').press('Enter');
+        await page.locator('.created-key').waitFor();
+        await page.screenshot({ path: path.join(ARTIFACTS, 'panel-keys-dark.png'), fullPage: true });
+        for (const id of ['mappings', 'setup', 'inspector']) {
+          await tab(page, id);
+          await page.screenshot({ path: path.join(ARTIFACTS, `panel-${id}-dark.png`), fullPage: true });
+        }
+      }
       await context?.close();
       context = undefined;
     }

@@ -219,7 +219,10 @@ async function writeFrames(res: http.ServerResponse, frames: Array<string | Reco
     if (ctl.destroyAfter !== undefined && i >= ctl.destroyAfter) { res.destroy(); return; }
     if (gate) await gate.allow(i);
     if (res.destroyed) return;
-    res.write(`data: ${typeof f === 'string' ? f : JSON.stringify(f)}\n\n`);
+    const text = `data: ${typeof f === 'string' ? f : JSON.stringify(f)}\n\n`;
+    // Before a planned reset, wait until each frame is flushed so the client really sees the frames before it.
+    if (ctl.destroyAfter !== undefined) await new Promise<void>((resolve) => res.write(text, () => resolve()));
+    else res.write(text);
     gate?.markSent();
   }
   res.end();

@@ -42,8 +42,8 @@ export function mappingsView(ctx: ViewContext): View {
     }
     rows.replaceChildren(...draft.map((rule, i) => {
       const n = i + 1;
-      const from = field(`map-from-${i}`, t.mappings.from, { value: rule.from, placeholder: 'gpt-*' });
-      const to = field(`map-to-${i}`, t.mappings.to, { value: rule.to.join(', '), placeholder: 'openai/gpt-4o' });
+      const from = field(`map-from-${i}`, t.mappings.from, { ariaLabel: `${t.mappings.from} ${n}`, value: rule.from, placeholder: 'gpt-*' });
+      const to = field(`map-to-${i}`, t.mappings.to, { ariaLabel: `${t.mappings.to} ${n}`, value: rule.to.join(', '), placeholder: 'openai/gpt-4o' });
       from.input.addEventListener('input', () => {
         draft = draft.map((r, k) => (k === i ? { ...r, from: from.input.value.trim() } : r));
         markDirty();

@@ -36,7 +36,8 @@ export type BodyRewriter = (body: Record<string, unknown>, providerId: string, m
 export function prepareCall(caller: CallerRequest, provider: ProviderRuntime, model: string, rewrite?: BodyRewriter): PreparedCall {
   const upstreamProtocol = speaks(provider, caller.protocol) ? caller.protocol : provider.spec.protocol;
   const geminiJsonArray = caller.protocol === 'gemini' && caller.canonical.stream && caller.inbound.query.alt !== 'sse';
-  const identity = upstreamProtocol === caller.protocol && !geminiJsonArray && (caller.raw || provider.quirks.length === 0);
+  const identity = upstreamProtocol === caller.protocol && !geminiJsonArray
+    && (caller.raw || provider.quirks.every((q) => q.scope === 'translated'));
   if (identity) return prepareIdentity(caller, provider, model, rewrite);
   const ctx: QuirkContext = { providerId: provider.id, upstreamModel: model, baseUrl: provider.baseUrl };
   let req = caller.canonical;

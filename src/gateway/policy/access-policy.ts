@@ -6,7 +6,9 @@
  *
  * Quotas are enforced with reservations: admitting a chat request holds its estimate (input estimate + max
  * tokens, or a default) until it settles. A request is admitted while used + held is below the quota, so parallel
- * streams overshoot a quota by at most one request's actual usage beyond its reservation window.
+ * streams overshoot a quota by at most one request's reservation (as long as requests stay within their estimate).
+ * Exact accounting needs the pipeline to pass the same `requestId` to `admit` as to `UsageStore.record`; then usage
+ * settled before its record lands stays counted, and a record that lands before `settle` is not counted twice.
  */
 import type { GatewayConfig } from '../config';
 import { GatewayError } from '../core/errors';

@@ -1,5 +1,6 @@
 /** Servers that speak Chat Completions with their own quirks: DeepSeek, OpenRouter, Ollama, LM Studio, vLLM… */
 import type { ProviderSpec } from './types';
+import { developerToSystem } from './quirks/developer-to-system';
 
 export const openaiCompatibleSpec: ProviderSpec = {
   type: 'openai-compatible',
@@ -7,6 +8,6 @@ export const openaiCompatibleSpec: ProviderSpec = {
   protocol: 'openai-chat',
   defaultBaseUrl: 'http://127.0.0.1:11434/v1',
   auth: 'bearer',
-  quirks: [],
+  quirks: [developerToSystem],
   modelsPath: '/models',
 };

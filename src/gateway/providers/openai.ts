@@ -1,5 +1,6 @@
 /** The official OpenAI API: Chat Completions and, natively, the Responses API. */
 import type { ProviderSpec } from './types';
+import { stripReasoningContent } from './quirks/strip-reasoning-content';
 
 export const openaiSpec: ProviderSpec = {
   type: 'openai',
@@ -8,6 +9,6 @@ export const openaiSpec: ProviderSpec = {
   alsoServes: ['openai-responses'],
   defaultBaseUrl: 'https://api.openai.com/v1',
   auth: 'bearer',
-  quirks: [],
+  quirks: [stripReasoningContent],
   modelsPath: '/models',
 };

@@ -7,6 +7,11 @@ export type ProviderType = 'openai' | 'openai-compatible' | 'openai-responses' |
 /** A small, pure request rewriter for a strict upstream, applied after translation to canonical. */
 export interface Quirk {
   readonly name: string;
+  /**
+   * 'translated': only when the request was translated from another protocol (the caller's own body is left alone
+   * on the identity path). Default 'always': such a quirk also turns the identity path off for its provider.
+   */
+  readonly scope?: 'always' | 'translated';
   /** Rewrites the canonical request before it is encoded for this upstream. */
   request?(req: ChatRequest, ctx: QuirkContext): ChatRequest;
   /** Rewrites the encoded wire body (for fields the canonical model does not carry). */

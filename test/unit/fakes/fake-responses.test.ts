@@ -82,7 +82,7 @@ describe('fake Responses upstream (checked with the official openai SDK)', () =>
     fake.enqueue({ kind: 'gate', wait: gate.wait, then: { kind: 'json', body: { id: 'resp_x', object: 'response', status: 'completed', output: [], created_at: 1, model: 'm' } } });
     let settled = false;
     const pending = client.responses.create({ model: 'm', input: 'x' }).then((r) => { settled = true; return r; });
-    for (let i = 0; i < 50 && fake.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && fake.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(fake.requests.length, 1);
     assert.equal(settled, false);
     gate.release();

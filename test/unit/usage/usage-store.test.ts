@@ -93,7 +93,7 @@ describe('usage/usage-store', () => {
     a.flush();
     fs.writeFileSync(path.join(dir, 'usage.log'), journal); // as if the truncate never happened
     a.record(usageRecord({ keyId: 'k', time: clock.t }));
-    fs.appendFileSync(path.join(dir, 'usage.log'), ''); // journal: lines 1, 2 (already in usage.json) and 3
+    // The journal now holds seq 1 and 2 (already in usage.json) and 3.
     const b = store({ readOnly: true });
     assert.equal(b.keyTotal('k').requests, 3);
   });

@@ -205,7 +205,7 @@ export function decodeOpenAIResponsesStream(): StreamStep<SseEvent, StreamEvent>
       const handler = type !== undefined ? handlers[type] : undefined;
       if (!handler) return [];
       const out: StreamEvent[] = [];
-      if (type !== 'error' && type !== 'response.failed') start(out);
+      if (type !== 'error' && type !== 'response.failed' && type !== 'response.created') start(out);
       handler(data, out);
       return out;
     },

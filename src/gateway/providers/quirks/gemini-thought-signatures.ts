@@ -111,6 +111,8 @@ export function createGeminiThoughtSignatureQuirk(store: ThoughtSignatureStore, 
   const fallbackFor = options.fallback ?? defaultFallback;
   return {
     name: 'gemini-thought-signatures',
+    // Gemini callers keep their own signatures; only translated histories lose them.
+    scope: 'translated',
     request(req: ChatRequest, ctx: QuirkContext): ChatRequest {
       const fallback = fallbackFor(ctx);
       let changed = false;

@@ -1,9 +1,14 @@
 /** The named quirks a provider config may list in `quirks`. */
 import { GatewayError } from '../../core/errors';
 import type { Quirk } from '../types';
+import { developerToSystem } from './developer-to-system';
+import { noStreamOptions } from './no-stream-options';
+import { stripReasoningContent } from './strip-reasoning-content';
 
 /** Name → quirk. Each quirk lives in its own file in this folder. */
-export const QUIRKS: Readonly<Record<string, Quirk>> = {};
+export const QUIRKS: Readonly<Record<string, Quirk>> = Object.fromEntries(
+  [developerToSystem, noStreamOptions, stripReasoningContent].map((q) => [q.name, q]),
+);
 
 /** Looks a quirk up by name; config validation reports unknown names before this is reached. */
 export function quirkByName(name: string): Quirk {

@@ -141,6 +141,8 @@ function stripTool(tool: ToolDefinition): ToolDefinition {
 /** Rewrites tool parameter schemas and the response schema to the subset Gemini's `parameters` accepts. */
 export const stripGeminiSchema: Quirk = {
   name: 'strip-gemini-schema',
+  // A Gemini caller's own schemas already suit Gemini: only translated requests need rewriting.
+  scope: 'translated',
   request(req: ChatRequest): ChatRequest {
     const out: ChatRequest = { ...req };
     if (req.tools) out.tools = req.tools.map(stripTool);
