@@ -13,8 +13,8 @@ export interface CommandDeps {
   channel: vscode.LogOutputChannel;
   /** The URL clients should use (running gateway, else what the settings say). */
   baseUrl(): string;
-  /** Id of the gateway key the user copies into clients, if there is one. */
-  defaultGatewayKeyId(): string | undefined;
+  /** Active gateway key ids, the one to offer first ("default") first. */
+  gatewayKeyIds(): string[];
   openPanel(): unknown;
 }
 
@@ -38,8 +38,9 @@ async function copyBaseUrl(deps: CommandDeps): Promise<string> {
 }
 
 async function copyGatewayKey(deps: CommandDeps): Promise<boolean> {
-  const id = deps.defaultGatewayKeyId();
-  const key = id ? await deps.secrets.gatewayKey(id) : undefined;
+  // Only keys created on this machine have a plaintext in SecretStorage; keys.json holds hashes only.
+  let key: string | undefined;
+  for (const id of deps.gatewayKeyIds()) if ((key = await deps.secrets.gatewayKey(id))) break;
   if (!key) {
     void vscode.window.showWarningMessage(vscode.l10n.t('No gateway key is stored on this machine. Create one in the Switchboard panel.'));
     return false;

@@ -1,6 +1,7 @@
 /** Composition root: builds the ports, the gateway controller and the UI pieces; one Disposable owns them all. */
 import * as vscode from 'vscode';
 import { createGateway } from '../gateway';
+import { validateConfig } from '../gateway/config-validate';
 import { KeyStore } from '../gateway/policy/key-store';
 import type { Logger } from '../gateway/ports';
 import type { SwitchboardApi } from './api';
@@ -31,12 +32,16 @@ export async function createHostServices(context: vscode.ExtensionContext, chann
 
   const dataDir = context.globalStorageUri.fsPath;
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+  // The host's own view of keys.json (the running gateway has another; KeyStore is built for several writers).
   const keyStore = new KeyStore(dataDir);
-  const defaultKeyId = await ensureDefaultGatewayKey(keyStore, secrets, logger);
 
   const controller = new GatewayController({
-    create: (config) => createGateway({ config, dataDir, logger, version }),
-    buildConfig: () => buildGatewayConfig(settingsGetter(), (id) => secrets.keysFor(id)),
+    create: (config) => {
+      // Before the gateway reads keys.json, so the default key is live at once (the CLI does the same).
+      if (config.server.authMode !== 'off') ensureDefaultGatewayKey(keyStore, secrets, logger);
+      return createGateway({ config, dataDir, logger, version });
+    },
+    buildConfig: () => buildGatewayConfig(settingsGetter(), (id) => secrets.keysFor(id), validateConfig),
     logger,
     t: vscode.l10n.t,
     probe: probeSwitchboard,
@@ -55,7 +60,11 @@ export async function createHostServices(context: vscode.ExtensionContext, chann
   const panelDeps = { context, controller, secrets, keyStore, logger, channel, baseUrl };
   disposables.push(...registerCommands({
     controller, secrets, channel, baseUrl,
-    defaultGatewayKeyId: () => defaultKeyId ?? keyStore.find('default')?.id,
+    gatewayKeyIds: () => {
+      try { keyStore.reload(); } catch { /* a broken keys.json: offer what was loaded last */ }
+      const active = keyStore.list().filter((k) => k.status === 'active');
+      return [...active.filter((k) => k.name === 'default'), ...active.filter((k) => k.name !== 'default')].map((k) => k.id);
+    },
     openPanel: () => openPanel(panelDeps),
   }));
 
@@ -106,18 +115,17 @@ async function probeSwitchboard(baseUrl: string): Promise<boolean> {
   return typeof body === 'object' && body !== null && (body as { service?: unknown }).service === 'switchboard';
 }
 
-/** First start only: creates the "default" gateway key and keeps its plaintext in SecretStorage (keys.json holds a hash). */
-async function ensureDefaultGatewayKey(store: KeyStore, secrets: HostSecrets, logger: Logger): Promise<string | undefined> {
+/** First start only: creates the "default" gateway key; its plaintext goes to SecretStorage (keys.json holds a hash). */
+function ensureDefaultGatewayKey(store: KeyStore, secrets: HostSecrets, logger: Logger): void {
   try {
     const plaintext = store.ensureDefaultKey();
-    const record = store.find('default');
-    if (plaintext && record) {
-      await secrets.storeGatewayKey(record.id, plaintext);
-      logger.info(`created the default gateway key "${record.id}" (copy it with "Switchboard: Copy Gateway Key")`);
-    }
-    return record?.id;
+    const record = plaintext ? store.find('default') : undefined;
+    if (!plaintext || !record) return;
+    void secrets.storeGatewayKey(record.id, plaintext).then(
+      () => logger.info(`created the default gateway key "${record.id}" (copy it with "Switchboard: Copy Gateway Key")`),
+      (err: unknown) => logger.error(`could not keep the default gateway key in SecretStorage: ${err instanceof Error ? err.message : String(err)}`),
+    );
   } catch (err) {
     logger.error(`could not prepare gateway keys: ${err instanceof Error ? err.message : String(err)}`);
-    return undefined;
   }
 }

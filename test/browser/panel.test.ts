@@ -137,7 +137,7 @@ describe('management panel webview (Chromium)', function () {
     await page.getByRole('button', { name: 'Move rule 2 up' }).focus();
     await page.keyboard.press('Enter');
     // Focus follows the moved rule (its Up is now disabled, so its Down button) for keyboard users.
-    assert.equal(await page.evaluate<string | null>('document.activeElement.getAttribute("aria-label")'), 'Move rule 1 down');
+    await page.waitForFunction('document.activeElement && document.activeElement.getAttribute("aria-label") === "Move rule 1 down"', undefined, { timeout: WAIT_MS });
     assert.deepEqual(await page.locator('.rule').evaluateAll((els) => els.map((e) => e.getAttribute('data-from'))), ['gpt-4o', 'gpt-*']);
     await page.locator('vscode-button.rules-save').click();
     await waitSent(page, 'mapping/save');

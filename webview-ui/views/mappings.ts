@@ -70,7 +70,11 @@ export function mappingsView(ctx: ViewContext): View {
       }, { secondary: true, ariaLabel: t.mappings.deleteRule(n) });
       const li = h('li', { class: 'rule', 'data-from': rule.from },
         h('span', { class: 'rule-n', 'aria-hidden': 'true' }, String(n)), from.row, to.row, h('span', { class: 'row-actions' }, up, down, del));
-      if (focus?.index === i) queueMicrotask(() => (focus.which === 'up' && i > 0 ? up : i < draft.length - 1 ? down : up).focus());
+      if (focus?.index === i) {
+        const target = focus.which === 'up' && i > 0 ? up : i < draft.length - 1 ? down : up;
+        // The button becomes focusable only after its first render, which Lit runs asynchronously.
+        void (target as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete.then(() => target.focus());
+      }
       return li;
     }));
   };
@@ -96,7 +100,8 @@ export function mappingsView(ctx: ViewContext): View {
           draft = [...draft, { from: '', to: [] }];
           markDirty();
           renderRows();
-          rows.querySelector<HTMLElement>(`#map-from-${draft.length - 1}`)?.focus();
+          const added = rows.querySelector<HTMLElement & { updateComplete?: Promise<unknown> }>(`#map-from-${draft.length - 1}`);
+          void added?.updateComplete?.then(() => added.focus());
         }, { secondary: true, cls: 'rule-add' }),
         button(t.save, save, { cls: 'rules-save' }),
         dirtyNote,

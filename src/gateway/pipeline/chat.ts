@@ -6,6 +6,9 @@ import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors';
 import type { StreamEvent, Usage } from '../core/model';
 import { protocols } from '../protocols';
+import { pipeSteps, type StreamStep } from '../core/stream';
+import { encodeGeminiJsonArrayStream } from '../protocols/gemini';
+import type { SseFrame } from '../sse/types';
 import type { ProviderRuntime } from '../providers/runtime';
 import type { Clock, Logger } from '../ports';
 import { runWithFailover } from '../routing/failover';
@@ -37,7 +40,11 @@ export interface Routed { providerId: string; upstreamModel: string; keyLabel: s
 /** The pipeline's answer, ready to write. */
 export type ChatOutcome =
   | { kind: 'json'; status: number; body: string; contentType: string; routed: Routed; usage?: Usage }
-  | { kind: 'sse'; routed: Routed; frames: AsyncGenerator<string | Buffer>; usage(): Usage | undefined; failed(): GatewayError | undefined };
+  | {
+    kind: 'sse'; routed: Routed; frames: AsyncGenerator<string | Buffer>; usage(): Usage | undefined; failed(): GatewayError | undefined;
+    /** Set when the caller gets a streamed JSON array instead of SSE (Gemini without `alt=sse`). */
+    contentType?: string;
+  };
 
 /** Runs a chat request end to end (up to the first committed byte; the frames stream the rest). */
 export async function runChat(deps: PipelineDeps, caller: CallerRequest, signal: AbortSignal, affinity?: string): Promise<ChatOutcome> {
@@ -82,6 +89,7 @@ function jsonOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Commi
     return { kind: 'json', status: c.status, body: c.text, contentType: c.contentType || 'application/json', routed, usage: usageFromJson(call.upstreamProtocol, parsed) };
   }
   const response = protocols[call.upstreamProtocol].decodeResponse(parsed);
+  for (const q of call.streamQuirks) q.response?.(response);
   const body = protocols[caller.protocol].encodeResponse(response, caller.canonical);
   return { kind: 'json', status: 200, body: JSON.stringify(body), contentType: 'application/json', routed, usage: response.usage };
 }
@@ -90,6 +98,7 @@ function sseOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Commit
   let usage: Usage | undefined;
   let failure: GatewayError | undefined;
   const inbound = protocols[caller.protocol];
+  const jsonArray = caller.protocol === 'gemini' && caller.inbound.query.alt !== 'sse';
   const toError = (e: unknown): GatewayError => (GatewayError.is(e) ? e
     : new GatewayError('upstream', `The stream from ${routed.providerId} broke: ${e instanceof Error ? e.message : String(e)}`, { provider: routed.providerId, code: 'stream_interrupted' }));
 
@@ -112,15 +121,16 @@ function sseOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Commit
   }
 
   async function* translatedFrames(): AsyncGenerator<string | Buffer> {
-    const decode = protocols[call.upstreamProtocol].decodeStream();
-    const encode = inbound.encodeStream(caller.canonical);
+    let decode = protocols[call.upstreamProtocol].decodeStream();
+    for (const q of call.streamQuirks) { const s = q.stream?.(caller.canonical); if (s) decode = pipeSteps(decode, s); }
+    const encode: StreamStep<StreamEvent, string> = jsonArray ? encodeGeminiJsonArrayStream() : mapFrames(inbound.encodeStream(caller.canonical));
     const observe = (events: StreamEvent[]): string => {
       let out = '';
       for (const ev of events) {
         if (ev.type === 'finish' && ev.usage) usage = ev.usage;
         else if ((ev.type === 'usage' || ev.type === 'start') && ev.usage) usage = { inputTokens: 0, outputTokens: 0, ...usage, ...ev.usage };
         else if (ev.type === 'error') failure = ev.error;
-        for (const f of encode.step(ev)) out += encodeSse(f);
+        for (const f of encode.step(ev)) out += f;
       }
       return out;
     };
@@ -131,23 +141,28 @@ function sseOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Commit
         if (out) yield out;
       }
       let tail = observe(decode.finish());
-      for (const f of encode.finish()) tail += encodeSse(f);
+      for (const f of encode.finish()) tail += f;
       if (tail) yield tail;
     } catch (e) {
       failure = toError(e);
       logger.warn('upstream stream failed', { provider: routed.providerId, error: failure.message });
       let tail = observe([{ type: 'error', error: failure }]);
-      for (const f of encode.finish()) tail += encodeSse(f);
+      for (const f of encode.finish()) tail += f;
       yield tail;
     }
   }
 
   return {
-    kind: 'sse', routed,
+    kind: 'sse', routed, contentType: jsonArray ? 'application/json; charset=utf-8' : undefined,
     frames: call.identity ? identityFrames() : translatedFrames(),
     usage: () => usage,
     failed: () => failure,
   };
+}
+
+/** Wraps a frame encoder so it yields SSE text. */
+function mapFrames(s: StreamStep<StreamEvent, SseFrame>): StreamStep<StreamEvent, string> {
+  return { step: (e) => s.step(e).map(encodeSse), finish: () => s.finish().map(encodeSse) };
 }
 
 /** OpenAI's trailing usage chunk: `choices: []` with `usage`. */

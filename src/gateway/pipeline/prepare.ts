@@ -4,7 +4,7 @@ import type { InboundContext } from '../protocols/types';
 import { protocols } from '../protocols';
 import type { ProviderRuntime } from '../providers/runtime';
 import { speaks } from '../providers/runtime';
-import type { QuirkContext } from '../providers/types';
+import type { Quirk, QuirkContext } from '../providers/types';
 
 /** A ready upstream call. */
 export interface PreparedCall {
@@ -17,6 +17,8 @@ export interface PreparedCall {
   /** We asked an OpenAI upstream for stream usage the caller did not ask for: drop that chunk on the way back. */
   stripUsageChunk: boolean;
   headers: Record<string, string>;
+  /** Quirks that observe or rewrite the decoded answer (translated path). */
+  streamQuirks: Quirk[];
 }
 
 /** What the caller sent, as the pipeline sees it. */
@@ -48,7 +50,7 @@ export function prepareCall(caller: CallerRequest, provider: ProviderRuntime, mo
   if (rewrite && !caller.raw) body = rewrite(body, provider.id, model);
   return {
     upstreamProtocol, identity: false, path: call.path, body: JSON.stringify(body), stream: call.stream,
-    stripUsageChunk: false, headers: { ...call.headers },
+    stripUsageChunk: false, headers: { ...call.headers }, streamQuirks: provider.quirks.filter((q) => q.stream || q.response),
   };
 }
 
@@ -65,7 +67,7 @@ function prepareIdentity(caller: CallerRequest, provider: ProviderRuntime, model
   if (rewrite && !caller.raw) body = rewrite(body, provider.id, model);
   return {
     upstreamProtocol: caller.protocol, identity: true, path: identityPath(caller.protocol, model, stream),
-    body: JSON.stringify(body), stream, stripUsageChunk, headers: {},
+    body: JSON.stringify(body), stream, stripUsageChunk, headers: {}, streamQuirks: [],
   };
 }
 

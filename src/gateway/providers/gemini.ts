@@ -1,5 +1,7 @@
 /** Google Gemini API (generateContent). */
 import type { ProviderSpec } from './types';
+import { geminiThoughtSignatures } from './quirks/gemini-thought-signatures';
+import { stripGeminiSchema } from './quirks/strip-gemini-schema';
 
 export const geminiSpec: ProviderSpec = {
   type: 'gemini',
@@ -7,6 +9,6 @@ export const geminiSpec: ProviderSpec = {
   protocol: 'gemini',
   defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
   auth: 'x-goog-api-key',
-  quirks: [],
+  quirks: [stripGeminiSchema, geminiThoughtSignatures],
   modelsPath: '/models',
 };

@@ -1,6 +1,7 @@
 /** Servers that speak Chat Completions with their own quirks: DeepSeek, OpenRouter, Ollama, LM Studio, vLLM… */
 import type { ProviderSpec } from './types';
 import { developerToSystem } from './quirks/developer-to-system';
+import { textToolCallsQuirk } from './quirks/text-tool-calls-quirk';
 
 export const openaiCompatibleSpec: ProviderSpec = {
   type: 'openai-compatible',
@@ -8,6 +9,6 @@ export const openaiCompatibleSpec: ProviderSpec = {
   protocol: 'openai-chat',
   defaultBaseUrl: 'http://127.0.0.1:11434/v1',
   auth: 'bearer',
-  quirks: [developerToSystem],
+  quirks: [developerToSystem, textToolCallsQuirk],
   modelsPath: '/models',
 };

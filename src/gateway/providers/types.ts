@@ -1,5 +1,6 @@
 /** Provider types: how to reach an upstream that speaks one of the protocols. */
-import type { ChatRequest, ProtocolId } from '../core/model';
+import type { ChatRequest, ChatResponse, ProtocolId, StreamEvent } from '../core/model';
+import type { StreamStep } from '../core/stream';
 
 /** The provider types a config may name. */
 export type ProviderType = 'openai' | 'openai-compatible' | 'openai-responses' | 'anthropic' | 'gemini';
@@ -16,6 +17,10 @@ export interface Quirk {
   request?(req: ChatRequest, ctx: QuirkContext): ChatRequest;
   /** Rewrites the encoded wire body (for fields the canonical model does not carry). */
   wireBody?(body: Record<string, unknown>, ctx: QuirkContext): Record<string, unknown>;
+  /** A step over the decoded upstream stream (translated path only); undefined when it does not apply to `req`. */
+  stream?(req: ChatRequest): StreamStep<StreamEvent, StreamEvent> | undefined;
+  /** Observes a decoded whole response (translated path), e.g. to remember reasoning state. */
+  response?(res: ChatResponse): void;
 }
 
 /** What a quirk may know about where the request goes. */

@@ -12,6 +12,8 @@ export interface SseWriteOptions {
   headers: Record<string, string>;
   keepAliveFrame: string;
   keepAliveMs: number;
+  /** Overrides `text/event-stream` (Gemini's streamed JSON array). */
+  contentType?: string;
   /** Called once, when the first frame is written. */
   onFirstWrite?(): void;
 }
@@ -27,13 +29,13 @@ const endsAtBoundary = (f: string | Buffer): boolean =>
  * Resolves when the stream ended or the client went away (then the frames' generator is closed, which aborts upstream).
  */
 export async function writeSse(res: ServerResponse, frames: AsyncGenerator<string | Buffer>, opts: SseWriteOptions): Promise<void> {
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...opts.headers });
+  res.writeHead(200, { 'content-type': opts.contentType ?? 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...opts.headers });
   res.flushHeaders();
   let lastWrite = Date.now();
   let atBoundary = true;
   let first = true;
   const timer = setInterval(() => {
-    if (atBoundary && !res.destroyed && Date.now() - lastWrite >= opts.keepAliveMs) { res.write(opts.keepAliveFrame); lastWrite = Date.now(); }
+    if (atBoundary && !opts.contentType && !res.destroyed && Date.now() - lastWrite >= opts.keepAliveMs) { res.write(opts.keepAliveFrame); lastWrite = Date.now(); }
   }, Math.max(50, Math.floor(opts.keepAliveMs / 2)));
   try {
     for await (const frame of frames) {

@@ -65,6 +65,18 @@ describe('provider keys in SecretStorage', () => {
     assert.ok(!state.includes(SECRET.slice(0, -4)), 'not even a prefix of it');
   });
 
+  it('the gateway requires a gateway key; the default one is in SecretStorage and copyGatewayKey hands it out', async () => {
+    const anonymous = await fetch(`${api.baseUrl}/v1/models`);
+    assert.strictEqual(anonymous.status, 401, await anonymous.text());
+    await vscode.env.clipboard.writeText('');
+    assert.strictEqual(await vscode.commands.executeCommand<boolean>('switchboard.copyGatewayKey'), true);
+    const key = await vscode.env.clipboard.readText();
+    assert.match(key, /^sb-[A-Za-z0-9]{40}$/);
+    assert.ok(!api.globalStateJson().includes(key), 'the gateway key is not in globalState');
+    const authed = await fetch(`${api.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    assert.strictEqual(authed.status, 200, await authed.text());
+  });
+
   it('the gateway sends the key upstream from memory (settings + secret applied without reload)', async () => {
     const res = await chat(api, `${PROVIDER}/m1`);
     const text = await res.text();

@@ -126,3 +126,13 @@ export function createGeminiThoughtSignatureQuirk(store: ThoughtSignatureStore, 
     },
   };
 }
+
+/** The process-wide store, for declarative provider specs; record into it where Gemini responses are decoded. */
+export const geminiThoughtSignatureStore = new ThoughtSignatureStore();
+
+/** The re-injection quirk bound to the process-wide store. */
+export const geminiThoughtSignatures: Quirk = {
+  ...createGeminiThoughtSignatureQuirk(geminiThoughtSignatureStore),
+  stream: () => geminiThoughtSignatureStore.observeStream(),
+  response: (res) => geminiThoughtSignatureStore.recordResponse(res),
+};

@@ -4,10 +4,13 @@ import type { Quirk } from '../types';
 import { developerToSystem } from './developer-to-system';
 import { noStreamOptions } from './no-stream-options';
 import { stripReasoningContent } from './strip-reasoning-content';
+import { textToolCallsQuirk } from './text-tool-calls-quirk';
+import { geminiThoughtSignatures } from './gemini-thought-signatures';
+import { stripGeminiSchema } from './strip-gemini-schema';
 
 /** Name → quirk. Each quirk lives in its own file in this folder. */
 export const QUIRKS: Readonly<Record<string, Quirk>> = Object.fromEntries(
-  [developerToSystem, noStreamOptions, stripReasoningContent].map((q) => [q.name, q]),
+  [developerToSystem, noStreamOptions, stripReasoningContent, textToolCallsQuirk, stripGeminiSchema, geminiThoughtSignatures].map((q) => [q.name, q]),
 );
 
 /** Looks a quirk up by name; config validation reports unknown names before this is reached. */

@@ -30,7 +30,9 @@ export function chatHandler(sc: ServerContext, protocol: ProtocolId, endpoint: E
   return async (ctx) => {
     ctx.state.protocol = protocol;
     const principal = ctx.state.principal as Principal | undefined;
-    const body = await readJsonBody(ctx.req, sc.config().server.bodyLimit);
+    let body = await readJsonBody(ctx.req, sc.config().server.bodyLimit);
+    const defaultInstructions = sc.config().defaultInstructions;
+    if (protocol === 'openai-responses' && defaultInstructions && !body.instructions) body = { ...body, instructions: defaultInstructions };
     const inbound = inboundOf(ctx);
     const codec = protocols[protocol];
     const canonical = codec.decodeRequest(body, inbound);
@@ -66,7 +68,7 @@ export function chatHandler(sc: ServerContext, protocol: ProtocolId, endpoint: E
       ctx.respond = false;
       const sse = outcome;
       await writeSse(ctx.res, sse.frames, {
-        headers, keepAliveMs: sc.keepAliveMs,
+        headers, keepAliveMs: sc.keepAliveMs, contentType: sse.contentType,
         keepAliveFrame: protocol === 'anthropic-messages' ? ANTHROPIC_PING : KEEPALIVE_COMMENT,
         onFirstWrite: () => { ttft = sc.clock.now() - started; },
       });

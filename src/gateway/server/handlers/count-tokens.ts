@@ -4,7 +4,7 @@
  */
 import type Koa from 'koa';
 import { GatewayError } from '../../core/errors';
-import { protocols } from '../../protocols';
+import { decodeCountTokensRequest } from '../../protocols/anthropic-messages';
 import { authHeaders } from '../../providers/runtime';
 import type { ProviderRuntime } from '../../providers/runtime';
 import { estimateInputTokens } from '../../tokens/estimate';
@@ -37,8 +37,7 @@ export function countTokensHandler(sc: ServerContext): Koa.Middleware {
     ctx.state.protocol = 'anthropic-messages';
     const body = await readJsonBody(ctx.req, sc.config().server.bodyLimit);
     const inbound = inboundOf(ctx);
-    // count_tokens bodies carry no max_tokens; decode with a placeholder so validation of the rest still applies.
-    const canonical = protocols['anthropic-messages'].decodeRequest({ max_tokens: 1, ...body }, inbound);
+    const canonical = decodeCountTokensRequest(body);
     const principal = ctx.state.principal as Principal | undefined;
     sc.access.admit(principal, { endpoint: 'count_tokens', model: canonical.model }).settle();
     const resolution = sc.pipeline().resolve(canonical.model);
