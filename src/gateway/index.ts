@@ -11,6 +11,8 @@ import { createModelMapper, type ModelMapper } from './routing/model-mapper';
 import { compileRequestRules } from './rules/request-rules';
 import type { KeyState } from './routing/types';
 import { createAccessPolicy } from './policy/access-policy';
+import { Inspector } from './inspector/inspector';
+import { resolveKeys } from './routing/key-pool';
 import { KeyStore } from './policy/key-store';
 import { UsageStore } from './usage/usage-store';
 import { pricesFromConfig, type PriceLookup } from './usage/totals';
@@ -61,7 +63,11 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
       providers, resolve: (m) => mapper.resolve(m), maxAttempts: next.routing.maxAttempts, deadlineMs: next.routing.deadlineMs,
       clock, logger, dispatcher: options.dispatcher,
     };
-    for (const [id, p] of old) if (!providers.has(id) || providers.get(id)!.dispatcher !== p.dispatcher) void p.dispatcher.close().catch(() => {});
+    // Close only dispatchers this gateway created: an injected one (a proxy agent) belongs to the host.
+    for (const [id, p] of old) {
+      if (p.dispatcher === options.dispatcher) continue;
+      if (!providers.has(id) || providers.get(id)!.dispatcher !== p.dispatcher) void p.dispatcher.close().catch(() => {});
+    }
     config = next;
   };
   const discovery = new ModelDiscovery(logger, (p, ids) => {
@@ -72,6 +78,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
   const keys = new KeyStore(options.dataDir, clock);
   const currentPrices: PriceLookup = (m, p) => prices(m, p);
   const usage = new UsageStore({ dataDir: options.dataDir, clock, prices: currentPrices });
+  const inspector = new Inspector(() => config.providers.flatMap((p) => resolveKeys(p.keys, process.env).map((k) => k.secret)));
   const access = createAccessPolicy({ keyStore: keys, usageStore: usage, clock, config, prices: currentPrices });
 
   const sc: ServerContext = {
@@ -84,6 +91,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
     clock, logger,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     version: options.version ?? '0.0.0',
+    inspector,
     trackInflight: (d) => { inflight += d; events.emit('inflight', inflight); },
     record: (r: UsageRecord) => { usage.record(r); events.emit('request', r); },
   };
@@ -107,7 +115,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
       const list = servers;
       servers = [];
       await stopServers(list, graceMs);
-      for (const p of providers.values()) await p.dispatcher.close().catch(() => {});
+      for (const p of providers.values()) if (p.dispatcher !== options.dispatcher) await p.dispatcher.close().catch(() => {});
       access.close();
       keys.close();
       usage.close();
@@ -118,8 +126,8 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
       if (rebind && servers.length) {
         const old = servers;
         servers = [];
-        // Close the old listeners first (the port may be the same); in-flight streams keep their sockets.
-        await Promise.all(old.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeIdleConnections(); r(); })));
+        // Stop accepting on the old listeners first (the port may be the same); in-flight streams keep their sockets.
+        for (const s of old) { s.close(); s.closeIdleConnections(); }
         const bound = await listen(handler, next.server.host, next.server.port);
         servers = bound.servers;
         port = bound.port;
@@ -135,6 +143,8 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
     events,
     keys,
     usage,
+    inspector,
+    explainModel: (model) => mapper.explain(model),
     inFlight: () => inflight,
     upstreamKeyStates() {
       const out: Record<string, KeyState[]> = {};

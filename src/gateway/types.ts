@@ -7,6 +7,8 @@ import type { UsageRecord } from './policy/types';
 import type { KeyState } from './routing/types';
 import type { KeyStore } from './policy/key-store';
 import type { UsageStore } from './usage/usage-store';
+import type { Inspector } from './inspector/inspector';
+import type { Explanation } from './routing/model-mapper';
 
 /** What it takes to build a gateway. */
 export interface GatewayOptions {
@@ -47,6 +49,10 @@ export interface Gateway {
   readonly keys: KeyStore;
   /** Usage accounting (persisted in the data folder). */
   readonly usage: UsageStore;
+  /** The opt-in request inspector. */
+  readonly inspector: Inspector;
+  /** Which mapping rule wins for `model`, and where it goes (the panel's "try a model name" box). */
+  explainModel(model: string): Explanation;
   /** Requests in flight now. */
   inFlight(): number;
   /** Upstream key states per provider id, for the UI. */

@@ -97,7 +97,6 @@ export class GatewayController {
     gw.events.on('inflight', (n) => {
       if (this.current === gw && this.stateValue.kind === 'running') this.setState({ ...this.stateValue, inFlight: n });
     });
-    this.deps.logger.info(`gateway listening on ${gw.baseUrl}`);
     return this.setState({ kind: 'running', port: gw.port, baseUrl: gw.baseUrl, inFlight: gw.inFlight() });
   }
 
@@ -133,7 +132,7 @@ export class GatewayController {
       try { await gw.stop(); } catch { /* already broken; the error below is what matters */ }
       return this.fail(d.message, d.code);
     }
-    this.deps.logger.info(`gateway reconfigured (${gw.baseUrl})`);
+    this.deps.logger.debug(`gateway reconfigured (${gw.baseUrl})`);
     return this.setState({ kind: 'running', port: gw.port, baseUrl: gw.baseUrl, inFlight: gw.inFlight() });
   }
 }

@@ -38,7 +38,8 @@ try {
     version: process.env.VSCODE_VERSION || 'stable',
     extensionDevelopmentPath: root,
     extensionTestsPath,
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', path.join(tmp, 'user-data')],
+    // --password-store=basic: SecretStorage without a desktop keyring (headless Linux CI boxes).
+    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--password-store=basic', '--user-data-dir', path.join(tmp, 'user-data')],
   });
   code = 0;
 } catch (e) {

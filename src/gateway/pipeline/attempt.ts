@@ -43,6 +43,7 @@ export async function attemptUpstream(
     ...provider.config.headers,
     ...(key ? authHeaders(provider.spec, key.secret) : {}),
   };
+  caller.trace?.upstream(provider.id, provider.baseUrl + prepared.path, headers, prepared.body);
   const res = await sendUpstream({
     url: provider.baseUrl + prepared.path, method: 'POST', headers, body: prepared.body,
     dispatcher: dispatcher ?? provider.dispatcher, signal,

@@ -5,6 +5,7 @@ import { protocols } from '../protocols';
 import type { ProviderRuntime } from '../providers/runtime';
 import { speaks } from '../providers/runtime';
 import type { Quirk, QuirkContext } from '../providers/types';
+import type { Capture } from '../inspector/inspector';
 
 /** A ready upstream call. */
 export interface PreparedCall {
@@ -29,6 +30,8 @@ export interface CallerRequest {
   canonical: ChatRequest;
   /** Raw pass-through requested (X-Codex-Mode: raw): no quirks, no rules. */
   raw: boolean;
+  /** The request inspector's capture, when it is on. */
+  trace?: Capture;
 }
 
 /** Rewrites applied after translation (per-model request rules). */

@@ -5,6 +5,7 @@ import type { PipelineDeps } from '../pipeline/chat';
 import type { UsageRecord } from '../policy/types';
 import type { ProviderRuntime } from '../providers/runtime';
 import type { AccessPolicy } from '../policy/access-policy';
+import type { Inspector } from '../inspector/inspector';
 
 /** The server's view of the gateway; getters because a reconfigure swaps what is behind them. */
 export interface ServerContext {
@@ -21,5 +22,6 @@ export interface ServerContext {
   keepAliveMs: number;
   version: string;
   trackInflight(delta: number): void;
+  inspector: Inspector;
   record(r: UsageRecord): void;
 }

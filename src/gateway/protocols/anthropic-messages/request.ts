@@ -41,9 +41,13 @@ function decodeSystem(system: unknown): Message | undefined {
 function decodeMessage(m: unknown, i: number): Message[] {
   const param = `messages[${i}]`;
   if (!isRecord(m)) throw invalidRequest(`${param}: expected an object`, param);
-  if (m.role !== 'user' && m.role !== 'assistant') throw invalidRequest(`${param}.role: expected "user" or "assistant"`, `${param}.role`);
+  if (m.role !== 'user' && m.role !== 'assistant' && m.role !== 'system') {
+    throw invalidRequest(`${param}.role: expected "user", "assistant" or "system"`, `${param}.role`);
+  }
   const parts = decodeContent(m.content, `${param}.content`);
   if (m.role === 'assistant') return [{ role: 'assistant', parts }];
+  // Claude Code (2.1.3xx) sends mid-conversation system messages (its environment block) in `messages`.
+  if (m.role === 'system') return parts.length ? [{ role: 'system', parts }] : [];
   const out: Message[] = [];
   for (const part of parts) {
     const role = part.type === 'tool-result' ? 'tool' : 'user';

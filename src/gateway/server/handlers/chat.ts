@@ -10,6 +10,7 @@ import { readJsonBody } from '../body';
 import { ANTHROPIC_PING, KEEPALIVE_COMMENT, writeSse } from '../respond';
 import type { ServerContext } from '../context';
 import type { Principal } from '../../policy/types';
+import type { Capture } from '../../inspector/inspector';
 
 const RAW_MODE = (ctx: Koa.Context) => ctx.get('x-codex-mode').toLowerCase() === 'raw' || ctx.get('x-codex-raw-passthrough').toLowerCase() === 'true';
 
@@ -18,6 +19,11 @@ function affinityOf(ctx: Koa.Context, body: Record<string, unknown>): string | u
   const header = ctx.get('session_id') || ctx.get('x-claude-code-session-id') || ctx.get('x-session-id');
   if (header) return header;
   return typeof body.prompt_cache_key === 'string' ? body.prompt_cache_key : undefined;
+}
+
+/** Copies every frame written to the client into the inspector's capture. */
+async function* teeFrames(frames: AsyncGenerator<string | Buffer>, trace: Capture): AsyncGenerator<string | Buffer> {
+  for await (const f of frames) { trace.chunk(typeof f === 'string' ? f : f.toString('utf8')); yield f; }
 }
 
 /** Builds the inbound context codecs read. */
@@ -46,16 +52,19 @@ export function chatHandler(sc: ServerContext, protocol: ProtocolId, endpoint: E
     let ttft: number | undefined;
     let status = 200;
     let errorCode: string | undefined;
+    const requestId = ctx.state.requestId as string;
+    const trace = sc.inspector.begin(requestId, protocol, canonical.model, ctx.method, ctx.url, ctx.headers, sc.inspector.enabled ? JSON.stringify(body) : '');
     sc.trackInflight(+1);
     try {
-      outcome = await runChat(sc.pipeline(), { protocol, body, inbound, canonical, raw: RAW_MODE(ctx) }, abort.signal, affinityOf(ctx, body));
+      outcome = await runChat(sc.pipeline(), { protocol, body, inbound, canonical, raw: RAW_MODE(ctx), trace }, abort.signal, affinityOf(ctx, body));
       const headers: Record<string, string> = {
         ...admission.headers,
         'x-mapped-model': outcome.routed.upstreamModel,
         'x-switchboard-provider': outcome.routed.providerId,
         'x-switchboard-key': outcome.routed.keyLabel,
-        'x-request-id': ctx.state.requestId as string,
+        'x-request-id': requestId,
       };
+      trace?.response(outcome.kind === 'json' ? outcome.status : 200, headers, outcome.kind === 'json' ? outcome.body : '', outcome.kind === 'sse');
       if (outcome.kind === 'json') {
         ctx.set(headers);
         ctx.status = outcome.status;
@@ -67,12 +76,13 @@ export function chatHandler(sc: ServerContext, protocol: ProtocolId, endpoint: E
       }
       ctx.respond = false;
       const sse = outcome;
-      await writeSse(ctx.res, sse.frames, {
+      await writeSse(ctx.res, trace ? teeFrames(sse.frames, trace) : sse.frames, {
         headers, keepAliveMs: sc.keepAliveMs, contentType: sse.contentType,
         keepAliveFrame: protocol === 'anthropic-messages' ? ANTHROPIC_PING : KEEPALIVE_COMMENT,
         onFirstWrite: () => { ttft = sc.clock.now() - started; },
       });
       usage = sse.usage();
+      if (trace) sc.inspector.done(requestId);
       const failed = sse.failed() ?? (abort.signal.aborted ? new GatewayError('cancelled', 'client closed the stream') : undefined);
       if (failed) { status = failed.status; errorCode = failed.code ?? failed.kind; }
     } catch (e) {
@@ -84,7 +94,7 @@ export function chatHandler(sc: ServerContext, protocol: ProtocolId, endpoint: E
       sc.trackInflight(-1);
       admission.settle(usage ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedTokens: usage.cachedInputTokens, model: canonical.model } : undefined);
       const record: UsageRecord = {
-        time: started, requestId: ctx.state.requestId as string, endpoint, protocol, keyId: principal?.keyId, keyName: principal?.keyName,
+        time: started, requestId, endpoint, protocol, keyId: principal?.keyId, keyName: principal?.keyName,
         model: canonical.model, mappedModel: outcome?.routed.upstreamModel, provider: outcome?.routed.providerId,
         upstreamKey: outcome?.routed.keyLabel, status, errorCode,
         inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0, cachedTokens: usage?.cachedInputTokens ?? 0,
