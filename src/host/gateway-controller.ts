@@ -14,6 +14,8 @@ export interface ControllerDeps {
   t?: Translate;
   /** Whether `baseUrl` is already served by another Switchboard (checked when the port is taken). */
   probe?(baseUrl: string): Promise<boolean>;
+  /** While another Switchboard serves the port, re-probe it this often (ms) and take over when it is gone. 0: never. */
+  takeoverPollMs?: number;
 }
 
 type Listener = (state: GatewayState) => void;
@@ -25,6 +27,9 @@ export class GatewayController {
   private readonly listeners = new Set<Listener>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly t: Translate;
+  private readonly activity = new Set<() => void>();
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
 
   constructor(private readonly deps: ControllerDeps) {
     this.t = deps.t ?? formatOnly;
@@ -40,6 +45,18 @@ export class GatewayController {
   onDidChangeState(listener: Listener): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => { this.listeners.delete(listener); } };
+  }
+
+  /** Fires after each finished request (usage changed); the status bar refreshes its counters on it. */
+  onDidRecord(listener: () => void): { dispose(): void } {
+    this.activity.add(listener);
+    return { dispose: () => { this.activity.delete(listener); } };
+  }
+
+  /** Stops the takeover poll (the gateway itself is stopped with `stop()`). */
+  dispose(): void {
+    this.disposed = true;
+    this.clearPoll();
   }
 
   /** Starts the gateway (no-op when running). Resolves with the resulting state; never rejects. */
@@ -62,10 +79,34 @@ export class GatewayController {
 
   private setState(state: GatewayState): GatewayState {
     this.stateValue = state;
+    if (state.kind === 'external') this.schedulePoll(); else this.clearPoll();
     for (const l of [...this.listeners]) {
       try { l(state); } catch (e) { this.deps.logger.error('state listener failed', { error: String(e) }); }
     }
     return state;
+  }
+
+  private clearPoll(): void {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  /** One probe per tick, each capped by the probe's own timeout; stops as soon as the state is not `external`. */
+  private schedulePoll(): void {
+    const every = this.deps.takeoverPollMs ?? 0;
+    if (every <= 0 || !this.deps.probe || this.pollTimer || this.disposed) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      const st = this.stateValue;
+      if (st.kind !== 'external' || this.disposed) return;
+      void this.deps.probe!(st.baseUrl).catch(() => false).then((alive) => {
+        if (this.stateValue.kind !== 'external' || this.disposed) return;
+        if (alive) { this.schedulePoll(); return; }
+        this.deps.logger.info(`the Switchboard on port ${st.port} is gone; taking over`);
+        void this.start();
+      });
+    }, every);
+    (this.pollTimer as { unref?: () => void }).unref?.();
   }
 
   private fail(message: string, code?: string): GatewayState {
@@ -97,6 +138,9 @@ export class GatewayController {
     gw.events.on('inflight', (n) => {
       if (this.current === gw && this.stateValue.kind === 'running') this.setState({ ...this.stateValue, inFlight: n });
     });
+    gw.events.on('request', () => {
+      for (const l of [...this.activity]) { try { l(); } catch { /* a UI listener must not break accounting */ } }
+    });
     return this.setState({ kind: 'running', port: gw.port, baseUrl: gw.baseUrl, inFlight: gw.inFlight() });
   }
 
@@ -111,6 +155,7 @@ export class GatewayController {
         this.deps.logger.error('gateway stop failed', { error: err instanceof Error ? err.message : String(err) });
       }
       gw.events.removeAllListeners('inflight');
+      gw.events.removeAllListeners('request');
     }
     return this.setState({ kind: 'stopped' });
   }

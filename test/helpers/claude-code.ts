@@ -17,7 +17,7 @@ import { startFakeServer, type FakeServer, type LoggedRequest } from './fake-ser
 
 /** Where the Claude Code wrapper script lives, or undefined when the package is not installed. */
 export function claudeWrapperPath(): string | undefined {
-  const req = createRequire(path.join(process.cwd(), 'package.json'));
+  const req = createRequire(__filename);
   try {
     return path.join(path.dirname(req.resolve('@anthropic-ai/claude-code/package.json')), 'cli-wrapper.cjs');
   } catch {
@@ -55,8 +55,10 @@ export const OFFLINE_ENV: Readonly<Record<string, string>> = {
 export interface ClaudeRun {
   /** Gateway root, without `/v1` (Claude Code appends `/v1/messages`). */
   baseUrl: string;
-  /** Gateway key, sent as `ANTHROPIC_AUTH_TOKEN` (Authorization: Bearer). */
+  /** Gateway key. */
   token: string;
+  /** How the key is passed: `ANTHROPIC_AUTH_TOKEN` (Authorization: Bearer, the default) or `ANTHROPIC_API_KEY` (x-api-key). Never both. */
+  auth?: 'auth-token' | 'api-key';
   model: string;
   args: string[];
   /** Working directory (a fresh temp folder when absent). */
@@ -71,7 +73,7 @@ export interface ClaudeRun {
 export interface ClaudeResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean; home: string; cwd: string }
 
 /** A fresh environment: nothing inherited but PATH, so no user key, proxy or config leaks in. HOME is a temp dir. */
-export function claudeEnv(run: Pick<ClaudeRun, 'baseUrl' | 'token' | 'model' | 'env'>, home: string): Record<string, string> {
+export function claudeEnv(run: Pick<ClaudeRun, 'baseUrl' | 'token' | 'auth' | 'model' | 'env'>, home: string): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
@@ -83,7 +85,7 @@ export function claudeEnv(run: Pick<ClaudeRun, 'baseUrl' | 'token' | 'model' | '
     NO_PROXY: '127.0.0.1,localhost',
     ...OFFLINE_ENV,
     ANTHROPIC_BASE_URL: run.baseUrl,
-    ANTHROPIC_AUTH_TOKEN: run.token,
+    [run.auth === 'api-key' ? 'ANTHROPIC_API_KEY' : 'ANTHROPIC_AUTH_TOKEN']: run.token,
     ANTHROPIC_MODEL: run.model,
     // Background and sub-agent calls use the "small fast" model; point it at the same upstream model.
     ANTHROPIC_DEFAULT_HAIKU_MODEL: run.model,

@@ -222,6 +222,35 @@ describe('gateway key access through the gateway: headers, model lists, key sour
     });
   });
 
+  describe('streams and other endpoints', () => {
+    it('streamed replies count against the token quota (OpenAI stream without include_usage, Anthropic stream)', async () => {
+      const k1 = newKey({ quotaTokens: 5 });
+      const stream = await openai(k1.key).chat.completions.create({ model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 'stream quota' }] });
+      for await (const _ of stream) { /* drain */ }
+      const refused = await chat(k1.key);
+      assert.equal(refused.status, 429);
+      assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'quota_exceeded');
+
+      const k2 = newKey({ quotaTokens: 5 });
+      const astream = anthropic(k2.key).messages.stream({ model: 'claude-fake', max_tokens: 20, messages: [{ role: 'user', content: 'stream quota' }] });
+      await astream.finalMessage();
+      await assert.rejects(anthropic(k2.key).messages.create({ model: 'claude-fake', max_tokens: 20, messages: [{ role: 'user', content: 'x' }] }), Anthropic.RateLimitError);
+      const u = await usageOf({ 'x-api-key': k2.key });
+      assert.ok(u.body.usage.total.outputTokens > 0, 'the streamed output was accounted');
+    });
+
+    it('the Responses API endpoint enforces the token cap and the model list with OpenAI-style errors', async () => {
+      const { key } = newKey({ maxTokens: 100, models: ['gpt-fake'] });
+      const client = openai(key);
+      const before = oa.requests.length;
+      await assert.rejects(client.responses.create({ model: 'gpt-fake', input: 'x', max_output_tokens: 500 }),
+        (e: unknown) => e instanceof OpenAI.BadRequestError && (e as InstanceType<typeof OpenAI.APIError>).code === 'max_tokens_exceeded');
+      await assert.rejects(client.responses.create({ model: 'gpt-fake-mini', input: 'x' }),
+        (e: unknown) => e instanceof OpenAI.PermissionDeniedError && (e as InstanceType<typeof OpenAI.APIError>).code === 'model_not_allowed');
+      assert.equal(oa.requests.length, before, 'refused before any upstream call');
+    });
+  });
+
   describe('GET /v1/usage', () => {
     it("returns the caller's own limits and usage only", async () => {
       const a = newKey({ rpm: 50, quotaTokens: 1_000_000, models: ['gpt-*'] }, 'usage-a');

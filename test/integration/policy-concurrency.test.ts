@@ -9,6 +9,8 @@ import { createGate, startFakeOpenAI, type FakeOpenAI, type Gate } from '../help
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { startGateway, type TestGateway } from '../helpers/gateway';
 
+type AnthropicOptions = NonNullable<ConstructorParameters<typeof Anthropic>[0]>;
+
 describe('gateway key limits under parallel bursts (real HTTP)', function () {
   this.timeout(60_000);
   let oa: FakeOpenAI;
@@ -35,7 +37,7 @@ describe('gateway key limits under parallel bursts (real HTTP)', function () {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ model: 'gpt-fake', stream, messages: [{ role: 'user', content: tag }] }),
     dispatcher: agent,
-  } as RequestInit);
+  } as unknown as RequestInit);
 
   const upstreamTagged = (tag: string) => oa.chatRequests().filter((r) => JSON.stringify(r.body).includes(tag)).length;
 
@@ -94,7 +96,7 @@ describe('gateway key limits under parallel bursts (real HTTP)', function () {
 
   it('a burst through the Anthropic SDK on /v1/messages: exactly RPM succeed, the rest raise RateLimitError', async () => {
     const key = gw.gateway.keys.create({ name: `burst-an-${++seq}`, rpm: 5 }).key;
-    const client = new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0, fetchOptions: { dispatcher: agent } as RequestInit });
+    const client = new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0, fetchOptions: { dispatcher: agent } as unknown as AnthropicOptions['fetchOptions'] });
     const before = an.messageRequests().length;
     const settled = await Promise.allSettled(Array.from({ length: 40 }, () =>
       client.messages.create({ model: 'claude-fake', max_tokens: 16, messages: [{ role: 'user', content: 'burst' }] })));

@@ -11,8 +11,10 @@ import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai';
 import { startGateway, type TestGateway } from '../helpers/gateway';
 import type { CreateKeyOptions } from '../../src/gateway/policy/key-store';
 
-type OpenAIErrorClass = typeof OpenAI.APIError;
-type AnthropicErrorClass = typeof Anthropic.APIError;
+/** An SDK error class (each has its own constructor signature). */
+type ErrorClass = new (...args: never[]) => Error;
+type OpenAIErrorClass = ErrorClass;
+type AnthropicErrorClass = ErrorClass;
 
 /** One row of the table: how to get a key whose next chat request fails, and what the failure looks like. */
 interface Row {

@@ -35,16 +35,16 @@ export interface InspectorLimits { maxEntries: number; maxBodyBytes: number }
 
 /** Keeps the last `maxEntries` requests while enabled. */
 export class Inspector extends EventEmitter<{ entry: [InspectorEntry]; cleared: [] }> {
-  private on = false;
+  private active = false;
   private readonly list: InspectorEntry[] = [];
 
   constructor(private readonly secrets: () => Iterable<string>, private readonly limits: InspectorLimits = { maxEntries: 50, maxBodyBytes: 256 * 1024 }) { super(); }
 
-  get enabled(): boolean { return this.on; }
+  get enabled(): boolean { return this.active; }
 
   /** Turning it off drops everything captured. */
   setEnabled(on: boolean): void {
-    this.on = on;
+    this.active = on;
     if (!on) { this.list.length = 0; this.emit('cleared'); }
   }
 
@@ -53,7 +53,7 @@ export class Inspector extends EventEmitter<{ entry: [InspectorEntry]; cleared: 
 
   /** Starts capturing a request; undefined when the inspector is off (the hot path then does nothing). */
   begin(id: string, protocol: string, model: string, method: string, path: string, headers: Record<string, string | string[] | undefined>, body: string): Capture | undefined {
-    if (!this.on) return undefined;
+    if (!this.active) return undefined;
     const entry: InspectorEntry = { id, time: Date.now(), protocol, model, inbound: { method, path: this.scrub(path.replace(/([?&]key=)[^&]*/g, '$1[redacted]')), ...this.message(flatten(headers), body) } };
     this.list.push(entry);
     if (this.list.length > this.limits.maxEntries) this.list.shift();

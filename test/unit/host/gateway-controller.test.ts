@@ -12,7 +12,7 @@ function fakeGateway(config: GatewayConfig, log: string[], failStart?: string): 
   let port = 0;
   const events = new EventEmitter<GatewayEvents>();
   // keys/usage are not used by the controller.
-  const g: Omit<Gateway, 'keys' | 'usage'> = {
+  const g: Omit<Gateway, 'keys' | 'usage' | 'inspector' | 'explainModel'> = {
     async start() {
       log.push(`start:${cfg.server.port}`);
       if (failStart) throw Object.assign(new Error(`listen ${failStart}`), { code: failStart });

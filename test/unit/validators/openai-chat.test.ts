@@ -41,7 +41,9 @@ describe('validators: openai-chat', () => {
   });
   it('enforces the usage chunk rules', () => {
     assert.ok(validateOpenAIChatStream([chunk({}, 'stop'), usage(), done], { includeUsage: false }).some((m) => m.includes('not requested')));
-    assert.ok(validateOpenAIChatStream([chunk({}, 'stop'), done], { includeUsage: true }).some((m) => m.includes('exactly one usage chunk')));
+    assert.ok(validateOpenAIChatStream([chunk({}, 'stop'), usage(), usage(), done], { includeUsage: true }).some((m) => m.includes('2 usage chunks')));
+    assert.ok(validateOpenAIChatStream([chunk({}, 'stop', { usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }), done], { includeUsage: true })
+      .some((m) => m.includes('usage on a choice chunk')));
     assert.ok(validateOpenAIChatStream([usage(), chunk({}, 'stop'), done], { includeUsage: true }).some((m) => m.includes('before the finish_reason')));
     assert.ok(validateOpenAIChatStream([chunk({}, 'stop'), chunk({ content: 'late' }), done]).some((m) => m.includes('content after the finish_reason')));
   });

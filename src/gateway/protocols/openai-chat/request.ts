@@ -177,6 +177,13 @@ function encodeResponseFormat(f: ResponseFormat): OpenAIChatResponseFormat {
   return { type: 'json_schema', json_schema };
 }
 
+/** A thinking budget (Anthropic, Gemini) as the nearest effort level; same thresholds as the Responses codec. */
+function effortForBudget(budget: number): ReasoningEffort {
+  if (budget <= 2048) return 'low';
+  if (budget <= 8192) return 'medium';
+  return 'high';
+}
+
 /** Options of request encoding (set by provider quirks through the pipeline if needed). */
 export interface EncodeRequestOptions {
   /** Send assistant reasoning back as `reasoning_content` (default true; see messages-encode.ts). */
@@ -217,7 +224,7 @@ export function encodeRequest(req: ChatRequest, model: string, opts: EncodeReque
   if (req.tools?.length) body.tools = req.tools.map(encodeTool);
   put('tool_choice', req.toolChoice && encodeToolChoice(req.toolChoice));
   put('parallel_tool_calls', req.parallelToolCalls);
-  put('reasoning_effort', req.reasoning?.effort);
+  put('reasoning_effort', req.reasoning?.effort ?? (req.reasoning?.enabled !== false && req.reasoning?.budgetTokens !== undefined ? effortForBudget(req.reasoning.budgetTokens) : undefined));
   put('user', req.user);
   put('metadata', req.metadata);
   return { path: '/chat/completions', body, stream: req.stream };

@@ -5,9 +5,15 @@ import type { ProtocolId } from '../../core/model';
 import { protocols } from '../../protocols';
 import type { Logger } from '../../ports';
 
-/** The protocol errors should be rendered in, when no route has said: Anthropic clients send `anthropic-version`. */
+/**
+ * The protocol errors are rendered in before a route has said (auth and guard errors): by path, else Anthropic
+ * clients by their `anthropic-version` header.
+ */
 export function guessProtocol(ctx: Koa.Context): ProtocolId {
-  return ctx.get('anthropic-version') ? 'anthropic-messages' : 'openai-chat';
+  if (ctx.get('anthropic-version') || /^(\/v1)?\/messages(\/|$)/.test(ctx.path)) return 'anthropic-messages';
+  if (/^(\/v1)?\/v1beta\//.test(ctx.path)) return 'gemini';
+  if (/^(\/v1)?\/responses(\/|$)/.test(ctx.path)) return 'openai-responses';
+  return 'openai-chat';
 }
 
 /** Renders `err` in `protocol` onto the context. */

@@ -27,7 +27,7 @@ describe('anthropic-messages request', () => {
       rejects({ model: 'm', max_tokens: 1 }, 'messages');
       rejects({ model: 'm', messages: 'hi', max_tokens: 1 }, 'messages');
       rejects({ model: 'm', messages: [] }, 'max_tokens');
-      rejects({ ...base, messages: [{ role: 'system', content: 'x' }] }, 'messages[0].role');
+      rejects({ ...base, messages: [{ role: 'tool', content: 'x' }] }, 'messages[0].role');
       rejects({ ...base, messages: [{ role: 'user', content: [{ type: 'text' }] }] }, 'messages[0].content[0].text');
     });
     it('count_tokens bodies need no max_tokens', () => {
@@ -49,6 +49,16 @@ describe('anthropic-messages request', () => {
         { type: 'text', text: 'You are Claude Code.', extra: { 'anthropic-messages': { cache_control: { type: 'ephemeral' } } } },
       ]);
       assert.deepEqual(req.messages[1], { role: 'user', parts: [{ type: 'text', text: 'hi' }] });
+    });
+
+    it('keeps system messages inside messages where they sit (Claude Code 2.1.3xx sends its environment that way)', () => {
+      const req = decode({ ...base, system: 'top', messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'system', content: [{ type: 'text', text: '# Environment', cache_control: { type: 'ephemeral' } }] },
+        { role: 'system', content: [] },
+      ] });
+      assert.deepEqual(req.messages.map((m) => m.role), ['system', 'user', 'system']);
+      assert.deepEqual(req.messages[2]!.parts, [{ type: 'text', text: '# Environment', extra: { 'anthropic-messages': { cache_control: { type: 'ephemeral' } } } }]);
     });
 
     it('splits tool_result blocks into tool messages, preserving order', () => {
