@@ -35,7 +35,28 @@ export interface HostSettings {
   providers: ProviderSetting[];
   modelMappings: ModelMapping[];
   routing: { maxAttempts?: number; deadlineMs?: number; cooldownMs?: number };
+  /** Upstream timeouts applied to every provider. */
+  timeouts: { connectMs?: number; firstByteMs?: number; idleMs?: number };
+  /** `switchboard.allowLan`: the explicit opt-in to bind beyond loopback. */
+  allowLan: boolean;
   logLevel: GatewayConfig['logLevel'];
+}
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Why these settings must not be served at all (empty when fine). Beyond loopback, upstream keys become reachable
+ * from the network: that needs `switchboard.allowLan` AND a gateway key on every request.
+ */
+export function exposureErrors(s: HostSettings): string[] {
+  if (isLoopbackHost(s.host)) return [];
+  if (!s.allowLan) return [`switchboard.host is "${s.host}", which is reachable from other machines; set "switchboard.allowLan": true to allow it, or use 127.0.0.1`];
+  if (s.authMode === 'off' || s.authMode === 'auto') return [`switchboard.authMode "${s.authMode}" is not allowed when switchboard.host is "${s.host}": use "all_except_health" or "all" so every client needs a gateway key`];
+  return [];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -114,6 +135,12 @@ export function readHostSettings(get: (key: string) => unknown): { settings: Hos
       deadlineMs: positiveInt(get('routing.deadlineMs')),
       cooldownMs: positiveInt(get('routing.cooldownMs')),
     },
+    timeouts: {
+      connectMs: positiveInt(get('timeouts.connectMs')),
+      firstByteMs: positiveInt(get('timeouts.firstByteMs')),
+      idleMs: positiveInt(get('timeouts.idleMs')),
+    },
+    allowLan: get('allowLan') === true,
     logLevel: (LOG_LEVELS as readonly unknown[]).includes(logLevel) ? (logLevel as HostSettings['logLevel']) : 'info',
   };
   return { settings, errors };
@@ -122,7 +149,8 @@ export function readHostSettings(get: (key: string) => unknown): { settings: Hos
 /** The gateway config input for settings plus in-memory keys (keys never come from settings). */
 export function toConfigInput(settings: HostSettings, keysFor: (providerId: string) => KeyEntry[]): GatewayConfigInput {
   const routing = Object.fromEntries(Object.entries(settings.routing).filter(([, v]) => v !== undefined));
-  const providers: ProviderConfig[] = settings.providers.map((p) => ({ ...p, keys: keysFor(p.id) }));
+  const timeouts = Object.fromEntries(Object.entries(settings.timeouts ?? {}).filter(([, v]) => v !== undefined));
+  const providers: ProviderConfig[] = settings.providers.map((p) => ({ ...p, keys: keysFor(p.id), ...(Object.keys(timeouts).length ? { timeouts } : {}) }));
   return {
     server: { host: settings.host, port: settings.port, authMode: settings.authMode },
     providers,
@@ -139,6 +167,8 @@ export function buildGatewayConfig(
   validate: (input: unknown) => { config?: GatewayConfig; errors: string[] } = (input) => ({ config: withDefaults(input as GatewayConfigInput), errors: [] }),
 ): { config?: GatewayConfig; errors: string[] } {
   const { settings, errors } = readHostSettings(get);
+  const exposure = exposureErrors(settings);
+  if (exposure.length > 0) return { errors: [...exposure, ...errors] };
   const v = validate(toConfigInput(settings, keysFor));
   // Validation errors may quote config values; keys are only ever under providers[i].keys, which we never echo.
   return v.config ? { config: v.config, errors: [...errors, ...v.errors] } : { errors: [...errors, ...v.errors] };

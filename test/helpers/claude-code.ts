@@ -70,7 +70,7 @@ export interface ClaudeRun {
 }
 
 /** What a run produced. */
-export interface ClaudeResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean; home: string; cwd: string }
+export interface ClaudeResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean }
 
 /** A fresh environment: nothing inherited but PATH, so no user key, proxy or config leaks in. HOME is a temp dir. */
 export function claudeEnv(run: Pick<ClaudeRun, 'baseUrl' | 'token' | 'auth' | 'model' | 'env'>, home: string): Record<string, string> {
@@ -115,8 +115,12 @@ export async function runClaude(run: ClaudeRun): Promise<ClaudeResult> {
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (c, s) => resolve([c, s]));
-  }).finally(() => clearTimeout(timer));
-  return { code, signal, stdout, stderr, timedOut, home, cwd };
+  }).finally(() => {
+    clearTimeout(timer);
+    fs.rmSync(home, { recursive: true, force: true });
+    if (!run.cwd) fs.rmSync(cwd, { recursive: true, force: true });
+  });
+  return { code, signal, stdout, stderr, timedOut };
 }
 
 /** Decides a scripted reply for a chat request body, or undefined for the fake's default (echo) behaviour. */

@@ -91,7 +91,7 @@ describe('Claude Code CLI → gateway → fake OpenAI (real client)', function (
       : undefined);
     const before = fake.chatRequests().length;
 
-    const r = await run('What does notes.txt say?', ['Read'], cwd);
+    const r = await run('What does notes.txt say?', ['Read'], cwd).finally(() => fs.rmSync(cwd, { recursive: true, force: true }));
 
     assert.equal(r.code, 0, describeRun(r));
     assert.match(r.stdout, new RegExp(`tool result: [\\s\\S]*${secret}`), describeRun(r));

@@ -2,7 +2,7 @@
 import { GatewayError, invalidRequest } from '../core/errors';
 import { encodeGeminiEmbeddings } from '../protocols/gemini/embeddings';
 import type { ProviderRuntime } from '../providers/runtime';
-import { isOpenAIFamily, type DirectRequest } from './direct-call';
+import { isOpenAIFamily, type DirectRequest } from '../pipeline/direct-call';
 
 type Json = Record<string, unknown>;
 

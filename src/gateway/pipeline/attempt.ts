@@ -1,6 +1,8 @@
 /** One attempt against one provider with one key: send, classify errors, and commit on the first SSE event. */
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors';
+import type { ProtocolId } from '../core/model';
+import type { SseEvent } from '../sse/types';
 import { protocols } from '../protocols';
 import type { ProviderRuntime } from '../providers/runtime';
 import { authHeaders } from '../providers/runtime';
@@ -27,6 +29,13 @@ function forwardedHeaders(caller: CallerRequest, prepared: PreparedCall): Record
     }
   }
   return out;
+}
+
+/** The error an upstream sent as its very first stream event (e.g. Anthropic's overloaded_error): not committed yet. */
+function firstEventError(protocol: ProtocolId, first: SseEvent | undefined): GatewayError | undefined {
+  if (!first) return undefined;
+  for (const ev of protocols[protocol].decodeStream().step(first)) if (ev.type === 'error') return ev.error;
+  return undefined;
 }
 
 /** Sends `prepared` to `provider` with `key`; throws a GatewayError for any failure before commit. */
@@ -57,15 +66,22 @@ export async function attemptUpstream(
       let parsed: unknown = text;
       try { parsed = JSON.parse(text); } catch { /* keep the text */ }
       const err = protocols[prepared.upstreamProtocol].decodeError(res.statusCode, parsed, res.headers);
-      throw new GatewayError(err.kind, err.message, { ...err.info, provider: provider.id });
+      throw new GatewayError(err.kind, err.message, { ...err.info, status: err.info.status ?? res.statusCode, provider: provider.id });
     }
     if (prepared.stream && contentType.includes('text/event-stream')) {
       const sse = await openSse(res.body as unknown as AsyncIterable<Buffer> & { destroy(e?: Error): void });
+      const early = firstEventError(prepared.upstreamProtocol, sse.first);
+      if (early) {
+        sse.close();
+        throw new GatewayError(early.kind, early.message, { ...early.info, provider: provider.id });
+      }
       return { kind: 'sse', status: res.statusCode, sse };
     }
     return { kind: 'json', status: res.statusCode, text: await res.body.text(), contentType };
   } catch (e) {
     res.body.destroy();
-    throw transportError(e, provider.id, provider.timeouts);
+    const err = transportError(e, provider.id, provider.timeouts);
+    // Nothing reached the client yet, so even an idle timeout (headers, then silence) may try elsewhere.
+    throw err.kind === 'timeout' && err.info.retryable === false ? new GatewayError('timeout', err.message, { ...err.info, retryable: true }) : err;
   }
 }

@@ -9,7 +9,8 @@ import { protocols } from '../protocols';
 import { pipeSteps, type StreamStep } from '../core/stream';
 import { encodeGeminiJsonArrayStream } from '../protocols/gemini';
 import type { SseFrame } from '../sse/types';
-import type { ProviderRuntime } from '../providers/runtime';
+import type { ProviderRuntime, ProviderTimeouts } from '../providers/runtime';
+import { transportError } from '../transport/upstream';
 import type { Clock, Logger } from '../ports';
 import { runWithFailover } from '../routing/failover';
 import type { KeyPool } from '../routing/key-pool';
@@ -18,7 +19,7 @@ import { encodeSse } from '../sse/encode';
 import type { SseEvent } from '../sse/types';
 import { attemptUpstream, type Committed } from './attempt';
 import { prepareCall, type BodyRewriter, type CallerRequest, type PreparedCall } from './prepare';
-import { createUsageTap, usageFromJson } from './usage-tap';
+import { createUsageTap, isUsageOnlyChunk, usageFromJson } from './usage-tap';
 
 /** What the pipeline needs from the gateway. */
 export interface PipelineDeps {
@@ -77,7 +78,8 @@ export async function runChat(deps: PipelineDeps, caller: CallerRequest, signal:
   const { target, value: committed } = result;
   const call = prepared.get(`${target.providerId}\u0000${target.upstreamModel}`)!;
   const route: Routed = { providerId: target.providerId, upstreamModel: target.upstreamModel, keyLabel: result.key?.label ?? 'none', identity: call.identity };
-  return committed.kind === 'json' ? jsonOutcome(caller, call, committed, route) : sseOutcome(caller, call, committed, route, deps.logger);
+  return committed.kind === 'json' ? jsonOutcome(caller, call, committed, route)
+    : sseOutcome(caller, call, committed, route, deps.logger, deps.providers.get(target.providerId)?.timeouts);
 }
 
 function jsonOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Committed, { kind: 'json' }>, routed: Routed): ChatOutcome {
@@ -94,12 +96,16 @@ function jsonOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Commi
   return { kind: 'json', status: 200, body: JSON.stringify(body), contentType: 'application/json', routed, usage: response.usage };
 }
 
-function sseOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Committed, { kind: 'sse' }>, routed: Routed, logger: Logger): ChatOutcome {
+function sseOutcome(
+  caller: CallerRequest, call: PreparedCall, c: Extract<Committed, { kind: 'sse' }>, routed: Routed, logger: Logger, timeouts?: ProviderTimeouts,
+): ChatOutcome {
   let usage: Usage | undefined;
   let failure: GatewayError | undefined;
   const inbound = protocols[caller.protocol];
   const jsonArray = caller.protocol === 'gemini' && caller.inbound.query.alt !== 'sse';
   const toError = (e: unknown): GatewayError => (GatewayError.is(e) ? e
+    // undici's "Body Timeout Error" means the upstream went silent for idleMs: say so, with the limit.
+    : (e as { code?: unknown } | null)?.code === 'UND_ERR_BODY_TIMEOUT' ? transportError(e, routed.providerId, timeouts)
     : new GatewayError('upstream', `The stream from ${routed.providerId} broke: ${e instanceof Error ? e.message : String(e)}`, { provider: routed.providerId, code: 'stream_interrupted' }));
 
   async function* identityFrames(): AsyncGenerator<string | Buffer> {
@@ -163,13 +169,4 @@ function sseOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Commit
 /** Wraps a frame encoder so it yields SSE text. */
 function mapFrames(s: StreamStep<StreamEvent, SseFrame>): StreamStep<StreamEvent, string> {
   return { step: (e) => s.step(e).map(encodeSse), finish: () => s.finish().map(encodeSse) };
-}
-
-/** OpenAI's trailing usage chunk: `choices: []` with `usage`. */
-function isUsageOnlyChunk(e: SseEvent): boolean {
-  if (!e.data.includes('"usage"') || !e.data.includes('"choices":[]')) return false;
-  try {
-    const d = JSON.parse(e.data) as { choices?: unknown[]; usage?: unknown };
-    return Array.isArray(d.choices) && d.choices.length === 0 && !!d.usage;
-  } catch { return false; }
 }

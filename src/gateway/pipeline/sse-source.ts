@@ -14,6 +14,8 @@ export interface OpenedSse {
   chunks: AsyncGenerator<SseChunk>;
   /** Stops reading and releases the upstream body. */
   close(): void;
+  /** The first complete event (undefined when the body ended without one), to spot an error before committing. */
+  first?: SseEvent;
 }
 
 /** Starts reading `body`; resolves once the first SSE event is complete, or the body ended. */
@@ -55,5 +57,5 @@ export async function openSse(body: AsyncIterable<Buffer> & { destroy?(e?: Error
       void iterator.return?.();
     }
   }
-  return { chunks: chunks(), close: () => { void iterator.return?.(); body.destroy?.(); } };
+  return { chunks: chunks(), first: head.find((c) => c.events.length > 0)?.events[0], close: () => { void iterator.return?.(); body.destroy?.(); } };
 }

@@ -92,3 +92,12 @@ export function usageFromJson(protocol: ProtocolId, body: Json): Usage | undefin
   }
   return tap.usage;
 }
+
+/** OpenAI's trailing usage chunk: `choices: []` with `usage`. */
+export function isUsageOnlyChunk(e: SseEvent): boolean {
+  if (!e.data.includes('"usage"') || !e.data.includes('"choices":[]')) return false;
+  try {
+    const d = JSON.parse(e.data) as { choices?: unknown[]; usage?: unknown };
+    return Array.isArray(d.choices) && d.choices.length === 0 && !!d.usage;
+  } catch { return false; }
+}

@@ -1,7 +1,7 @@
 /** Contracts of the access policy: gateway keys, limits, quotas and usage accounting. */
 
 /** The request kinds the policy distinguishes (some do not count against RPM/RPD). */
-export type EndpointKind = 'chat' | 'embeddings' | 'count_tokens' | 'models' | 'usage';
+export type EndpointKind = 'chat' | 'completions' | 'embeddings' | 'count_tokens' | 'models' | 'usage';
 
 /** One finished request, as accounted. Never holds a secret. */
 export interface UsageRecord {

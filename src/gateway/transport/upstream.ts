@@ -1,6 +1,7 @@
 /** Sends one upstream HTTP request with undici and classifies transport failures as GatewayErrors. */
 import { request, type Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors';
+import { timeoutError } from '../routing/timeouts';
 
 /** An upstream request, fully built. */
 export interface UpstreamRequest {
@@ -40,22 +41,16 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
 }
 
 /** Maps an undici/network error to a GatewayError (never carrying headers, which hold the key). */
-export function transportError(e: unknown, providerId: string, timeouts?: { firstByteMs: number; idleMs: number }): GatewayError {
+export function transportError(e: unknown, providerId: string, timeouts?: { firstByteMs: number; idleMs: number; connectMs?: number }): GatewayError {
   if (GatewayError.is(e)) return e;
   const code = (e as { code?: string } | undefined)?.code ?? '';
   const name = (e as { name?: string } | undefined)?.name ?? '';
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED') {
     return new GatewayError('cancelled', 'The request was cancelled', { provider: providerId, retryable: false });
   }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return new GatewayError('timeout', `No response from ${providerId} within ${Math.round((timeouts?.firstByteMs ?? 0) / 1000)} s`, { provider: providerId, code: 'upstream_timeout' });
-  }
-  if (code === 'UND_ERR_BODY_TIMEOUT') {
-    return new GatewayError('timeout', `${providerId} sent nothing for ${Math.round((timeouts?.idleMs ?? 0) / 1000)} s`, { provider: providerId, code: 'upstream_idle_timeout' });
-  }
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new GatewayError('timeout', `Could not connect to ${providerId} in time`, { provider: providerId, code: 'upstream_connect_timeout' });
-  }
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return timeoutError('first-byte', providerId, timeouts?.firstByteMs ?? 0);
+  if (code === 'UND_ERR_BODY_TIMEOUT') return timeoutError('idle', providerId, timeouts?.idleMs ?? 0);
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return timeoutError('connect', providerId, timeouts?.connectMs ?? 0);
   const detail = code || (e instanceof Error ? e.message : String(e));
   return new GatewayError('upstream', `Could not reach ${providerId}: ${detail}`, { provider: providerId, code: 'upstream_unreachable', status: 502 });
 }

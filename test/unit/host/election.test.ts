@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,14 +69,17 @@ describe('host/election (two controllers, one port)', () => {
   });
 
   it('a foreign process on the port is an error (never a silent second port), and no polling follows', async () => {
-    const foreign = net.createServer((s) => s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nno'));
+    // Another HTTP service that even answers /healthz, but is not Switchboard.
+    const foreign = http.createServer((_req, res) => { res.setHeader('content-type', 'application/json'); res.end('{"status":"ok","service":"other"}'); });
     await new Promise<void>((r) => foreign.listen(port, '127.0.0.1', () => r()));
     try {
       const c = make();
       const s = await c.start();
       assert.ok(s.kind === 'error' && s.code === 'EADDRINUSE', JSON.stringify(s));
       assert.equal(c.gateway, undefined);
+      assert.equal(await probeSwitchboard(`http://127.0.0.1:${port}`), false);
     } finally {
+      foreign.closeAllConnections();
       await new Promise<void>((r) => foreign.close(() => r()));
     }
   });

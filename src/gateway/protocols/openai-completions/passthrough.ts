@@ -6,7 +6,7 @@
 import { GatewayError } from '../../core/errors';
 import type { Usage } from '../../core/model';
 import type { OpenedSse } from '../../pipeline/sse-source';
-import { createUsageTap } from '../../pipeline/usage-tap';
+import { createUsageTap, isUsageOnlyChunk } from '../../pipeline/usage-tap';
 import { encodeSse } from '../../sse/encode';
 import type { SseEvent } from '../../sse/types';
 import { encodeError } from '../openai-chat/errors';
@@ -22,15 +22,6 @@ export function passthroughBody(body: Json, model: string): Json {
     out.stream_options = { ...(isRecord(body.stream_options) ? body.stream_options : {}), include_usage: true };
   }
   return out;
-}
-
-/** OpenAI's trailing usage chunk: `choices: []` with `usage`. */
-function isUsageOnly(e: SseEvent): boolean {
-  if (!e.data.includes('"usage"') || !e.data.includes('"choices":[]')) return false;
-  try {
-    const d = JSON.parse(e.data) as { choices?: unknown[]; usage?: unknown };
-    return Array.isArray(d.choices) && d.choices.length === 0 && !!d.usage;
-  } catch { return false; }
 }
 
 /** A streamed pass-through answer: frames to write, and what was learnt once they are written. */
@@ -52,7 +43,7 @@ export function passthroughStream(sse: OpenedSse, body: Json, providerId: string
         if (!strip) { if (chunk.bytes.length) yield chunk.bytes; continue; }
         // Re-encoded whole events only: mixing raw bytes (which may end mid-event) with re-encoded events would
         // duplicate or cut an event.
-        const kept = chunk.events.filter((e) => !isUsageOnly(e));
+        const kept = chunk.events.filter((e) => !isUsageOnlyChunk(e));
         if (kept.length) yield kept.map((e) => encodeSse(e)).join('');
       }
     } catch (e) {

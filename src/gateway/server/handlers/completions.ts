@@ -7,7 +7,7 @@
 import type Koa from 'koa';
 import { GatewayError } from '../../core/errors';
 import type { Usage } from '../../core/model';
-import { isOpenAIFamily, runDirectCall } from '../../embeddings/direct-call';
+import { isOpenAIFamily, runDirectCall } from '../../pipeline/direct-call';
 import { runChat, type PipelineDeps, type Routed } from '../../pipeline/chat';
 import type { Principal, UsageRecord } from '../../policy/types';
 import { protocols } from '../../protocols';
@@ -88,7 +88,7 @@ export function completionsHandler(sc: ServerContext): Koa.Middleware {
     const model = body.model as string;
     const stream = body.stream === true;
     const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : undefined;
-    const admission = sc.access.admit(principal, { endpoint: 'chat', model, maxTokens, requestId });
+    const admission = sc.access.admit(principal, { endpoint: 'completions', model, maxTokens, requestId });
     const started = sc.clock.now();
     const abort = new AbortController();
     ctx.res.once('close', () => { if (!ctx.res.writableFinished) abort.abort(); });
@@ -136,7 +136,7 @@ export function completionsHandler(sc: ServerContext): Koa.Middleware {
       sc.trackInflight(-1);
       admission.settle(usage ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedTokens: usage.cachedInputTokens, model } : undefined);
       const record: UsageRecord = {
-        time: started, requestId, endpoint: 'chat', protocol: 'openai-chat', keyId: principal?.keyId, keyName: principal?.keyName,
+        time: started, requestId, endpoint: 'completions', protocol: 'openai-chat', keyId: principal?.keyId, keyName: principal?.keyName,
         model, mappedModel: served?.routed.upstreamModel, provider: served?.routed.providerId, upstreamKey: served?.routed.keyLabel,
         status, errorCode, inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0, cachedTokens: usage?.cachedInputTokens ?? 0,
         latencyMs: sc.clock.now() - started, ttftMs: ttft, stream,

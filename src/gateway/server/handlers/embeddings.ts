@@ -2,7 +2,7 @@
 import type Koa from 'koa';
 import { GatewayError } from '../../core/errors';
 import type { ProtocolId, Usage } from '../../core/model';
-import { runDirectCall, type DirectResult } from '../../embeddings/direct-call';
+import { runDirectCall, type DirectResult } from '../../pipeline/direct-call';
 import { buildEmbeddingsCall, embeddingsNotSupported, parseEmbeddingsRequest } from '../../embeddings/request';
 import { encodeEmbeddingsAnswer } from '../../embeddings/response';
 import type { Principal, UsageRecord } from '../../policy/types';

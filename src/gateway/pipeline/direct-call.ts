@@ -6,9 +6,9 @@
 import { GatewayError } from '../core/errors';
 import type { ProtocolId } from '../core/model';
 import type { InboundContext } from '../protocols/types';
-import type { PipelineDeps, Routed } from '../pipeline/chat';
-import { attemptUpstream, type Committed } from '../pipeline/attempt';
-import type { CallerRequest, PreparedCall } from '../pipeline/prepare';
+import type { PipelineDeps, Routed } from './chat';
+import { attemptUpstream, type Committed } from './attempt';
+import type { CallerRequest, PreparedCall } from './prepare';
 import type { ProviderRuntime } from '../providers/runtime';
 import { runWithFailover } from '../routing/failover';
 import type { Target } from '../routing/types';
