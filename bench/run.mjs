@@ -3,7 +3,8 @@
  * 127.0.0.1, interleaved and repeated, medians reported. Prints one table and the target verdicts; writes JSON.
  *
  * Flags: --quick (shorter), --smoke (seconds; for the test suite: checks it runs, not speed), --out FILE,
- * --profile DIR (gateway runs with --cpu-prof, profile written to DIR on exit), --no-pin.
+ * --profile DIR (gateway runs with --cpu-prof, profile written to DIR on exit), --cli FILE (another gateway
+ * build, e.g. a patched one for before/after figures), --no-pin.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,10 +14,10 @@ import { bundleFigures } from './bundles.mjs';
 import { latencyC1, manyStreams, nonStreaming, streaming, warmUp, loadOnce } from './phases.mjs';
 import { hasTaskset, openFileLimit, pin, stop } from './proc.mjs';
 import { figures, table, targetLines, targets } from './report.mjs';
-import { CLI, CORES, ROOT, coldStarts, configureUpstream, prepareDataDir, startGateway, startReference, startUpstream } from './setup.mjs';
+import { CLI, CORES, ROOT, useCli, coldStarts, configureUpstream, prepareDataDir, startGateway, startReference, startUpstream } from './setup.mjs';
 
 const { values: flags } = parseArgs({ options: {
-  quick: { type: 'boolean' }, smoke: { type: 'boolean' }, out: { type: 'string' }, profile: { type: 'string' }, 'no-pin': { type: 'boolean' },
+  quick: { type: 'boolean' }, smoke: { type: 'boolean' }, out: { type: 'string' }, profile: { type: 'string' }, cli: { type: 'string' }, 'no-pin': { type: 'boolean' },
 } });
 
 const MODES = {
@@ -32,6 +33,7 @@ const opts = MODES[mode];
 const t0 = Date.now();
 const log = (line) => process.stdout.write(line.startsWith('  ') || line.startsWith('\n') ? line + '\n' : `[${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
 
+if (flags.cli) useCli(flags.cli);
 if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `node esbuild.mjs --only cli` first (npm run bench does)');
 const fdLimit = openFileLimit();
 // Each stream holds ~4 descriptors across the processes, but at most 2 in any one of them.
@@ -125,10 +127,10 @@ async function main() {
   const f = figures(raw, opts);
   const verdicts = targets(f, opts);
   log('\n' + table(f, opts) + '\n');
-  log(targetLines(verdicts));
+  log('\n' + targetLines(verdicts));
   const out = path.resolve(flags.out ?? path.join(ROOT, 'bench', 'results', `bench-${mode}.json`));
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  const meta = { mode, date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, pinned, fdLimit, options: opts, durationS: (Date.now() - started) / 1000, profiled: Boolean(flags.profile) };
+  const meta = { mode, date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, pinned, fdLimit, cli: CLI, options: opts, durationS: (Date.now() - started) / 1000, profiled: Boolean(flags.profile) };
   fs.writeFileSync(out, JSON.stringify({ meta, figures: f, targets: verdicts, raw }, null, 2));
   log(`\nwrote ${out} (${meta.durationS.toFixed(0)} s)`);
 }

@@ -8,7 +8,10 @@ import { freePort, memMb, spawnNode, stop, waitForOutput } from './proc.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '..');
-export const CLI = path.join(ROOT, 'dist', 'cli.js');
+/** The gateway CLI under test: dist/cli.js, or another build (`--cli FILE`, for before/after comparisons). */
+export let CLI = path.join(ROOT, 'dist', 'cli.js');
+/** Uses another CLI build. */
+export function useCli(file) { CLI = path.resolve(file); }
 export const UPSTREAM_KEY = 'sk-bench-upstream-0000';
 export const CORES = { client: 0, upstream: 0, proxy: 1 };
 

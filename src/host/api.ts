@@ -20,6 +20,10 @@ export interface SwitchboardApi {
   secretMatches(providerId: string, keyId: string, candidate: string): Promise<boolean>;
   /** Deletes an upstream key. */
   removeProviderKey(providerId: string, keyId: string): Promise<boolean>;
+  /** How long `activate()` took, in ms (logged to the output channel too). */
+  readonly activationMs: number | undefined;
+  /** Where Configure … writes a client's config (follows HOME, CODEX_HOME, XDG_CONFIG_HOME). */
+  clientConfigPath(client: 'codex' | 'claude-code' | 'kilo-code'): string;
   /** JSON of everything the extension keeps in globalState (tests check no secret is in it). */
   globalStateJson(): string;
 }

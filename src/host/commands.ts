@@ -22,11 +22,18 @@ export interface CommandDeps {
 export function notifyState(state: GatewayState, deps: Pick<CommandDeps, 'controller' | 'channel'>): void {
   if (state.kind !== 'error') return;
   const showLogs = vscode.l10n.t('Show Logs');
+  const openSettings = vscode.l10n.t('Open Settings');
   const retry = vscode.l10n.t('Retry');
-  void vscode.window.showErrorMessage(vscode.l10n.t('Switchboard: {0}', state.message), showLogs, retry).then((choice) => {
+  void vscode.window.showErrorMessage(vscode.l10n.t('Switchboard: {0}', state.message), showLogs, openSettings, retry).then((choice) => {
     if (choice === showLogs) deps.channel.show(true);
+    else if (choice === openSettings) void openSwitchboardSettings();
     else if (choice === retry) void deps.controller.restart().then((s) => notifyState(s, deps));
   });
+}
+
+/** Opens the Settings editor filtered to Switchboard's settings. */
+export function openSwitchboardSettings(): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettings', '@ext:switchboard-dev.switchboard');
 }
 
 async function copyBaseUrl(deps: CommandDeps): Promise<string> {
@@ -52,16 +59,30 @@ async function copyGatewayKey(deps: CommandDeps): Promise<boolean> {
 
 async function showActions(deps: CommandDeps): Promise<void> {
   const running = deps.controller.state.kind === 'running';
+  const failed = deps.controller.state.kind === 'error';
   const items: Array<vscode.QuickPickItem & { command: string }> = [
+    ...(failed ? [
+      { label: '$(output) ' + vscode.l10n.t('Show Logs'), command: 'switchboard.showLogs' },
+      { label: '$(settings) ' + vscode.l10n.t('Open Settings'), command: 'switchboard.openSettings' },
+    ] : []),
     running
       ? { label: '$(debug-stop) ' + vscode.l10n.t('Stop Gateway'), command: 'switchboard.stop' }
       : { label: '$(play) ' + vscode.l10n.t('Start Gateway'), command: 'switchboard.start' },
     { label: '$(debug-restart) ' + vscode.l10n.t('Restart Gateway'), command: 'switchboard.restart' },
     { label: '$(copy) ' + vscode.l10n.t('Copy Base URL'), description: deps.baseUrl(), command: 'switchboard.copyBaseUrl' },
     { label: '$(key) ' + vscode.l10n.t('Copy Gateway Key'), command: 'switchboard.copyGatewayKey' },
+    { label: '$(terminal) ' + vscode.l10n.t('Copy Codex Setup'), command: 'switchboard.copyCodexSetup' },
+    { label: '$(terminal) ' + vscode.l10n.t('Copy Claude Code Setup'), command: 'switchboard.copyClaudeCodeSetup' },
+    { label: '$(terminal) ' + vscode.l10n.t('Copy Kilo Code Setup'), command: 'switchboard.copyKiloCodeSetup' },
+    { label: '$(gear) ' + vscode.l10n.t('Configure Codex…'), command: 'switchboard.configureCodex' },
+    { label: '$(gear) ' + vscode.l10n.t('Configure Claude Code…'), command: 'switchboard.configureClaudeCode' },
+    { label: '$(gear) ' + vscode.l10n.t('Configure Kilo Code…'), command: 'switchboard.configureKiloCode' },
     { label: '$(settings-gear) ' + vscode.l10n.t('Open Panel'), command: 'switchboard.openPanel' },
     { label: '$(add) ' + vscode.l10n.t('Add Provider…'), command: 'switchboard.addProvider' },
-    { label: '$(output) ' + vscode.l10n.t('Show Logs'), command: 'switchboard.showLogs' },
+    ...(failed ? [] : [
+      { label: '$(output) ' + vscode.l10n.t('Show Logs'), command: 'switchboard.showLogs' },
+      { label: '$(settings) ' + vscode.l10n.t('Open Settings'), command: 'switchboard.openSettings' },
+    ]),
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Switchboard' });
   if (picked) await vscode.commands.executeCommand(picked.command);
@@ -90,6 +111,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
     },
     'switchboard.openPanel': () => deps.openPanel(),
+    'switchboard.openSettings': () => openSwitchboardSettings(),
     [STATUS_COMMAND]: () => showActions(deps),
   };
   return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));

@@ -7,16 +7,32 @@ import type { Logger } from '../gateway/ports';
 import type { SwitchboardApi } from './api';
 import { registerCommands, notifyState } from './commands';
 import { buildGatewayConfig, readHostSettings } from './config-mapping';
+import { configPath } from './client-configs';
 import { GatewayController } from './gateway-controller';
 import { createHostLogger, type LogLevel } from './logger';
 import { openPanel } from './panel/panel';
 import { HostSecrets } from './secrets';
 import { onDidChangeSettings, settingsGetter } from './settings';
 import { StatusBar } from './status-bar';
+import { registerClientCommands } from './client-commands';
+import { probeSwitchboard } from './probe';
+import { buildUpstreamAgent, describeProxy, SwitchableDispatcher, type ProxySettings } from './proxy';
+
+/** How often a window that is not serving re-checks the port owner (ms); each probe is capped at 1.5 s. */
+const TAKEOVER_POLL_MS = 3000;
+
+/** VS Code's proxy settings plus ours, read fresh. */
+function proxySettings(): ProxySettings {
+  const http = vscode.workspace.getConfiguration('http');
+  const connectMs = vscode.workspace.getConfiguration('switchboard').get<number>('timeouts.connectMs');
+  return { proxy: http.get<string>('proxy') ?? '', strictSSL: http.get<boolean>('proxyStrictSSL') !== false, connectTimeoutMs: connectMs && connectMs > 0 ? connectMs : undefined };
+}
 
 /** The activated extension: its API and how to shut it down. */
 export interface HostServices extends vscode.Disposable {
   api: SwitchboardApi;
+  /** Records how long activation took (set by `activate()`, shown by the API). */
+  setActivationMs(ms: number): void;
   /** Stops the gateway and frees the port (awaited by `deactivate`). */
   shutdown(): Promise<void>;
 }
@@ -35,18 +51,33 @@ export async function createHostServices(context: vscode.ExtensionContext, chann
   // The host's own view of keys.json (the running gateway has another; KeyStore is built for several writers).
   const keyStore = new KeyStore(dataDir);
 
+  // One upstream dispatcher for the whole session, owned here: proxy setting changes swap its inner agent.
+  let proxy = proxySettings();
+  const dispatcher = new SwitchableDispatcher(buildUpstreamAgent(proxy));
+  logger.info(`upstream connections: ${describeProxy(proxy)}`);
   const controller = new GatewayController({
     create: (config) => {
       // Before the gateway reads keys.json, so the default key is live at once (the CLI does the same).
       if (config.server.authMode !== 'off') ensureDefaultGatewayKey(keyStore, secrets, logger);
-      return createGateway({ config, dataDir, logger, version });
+      return createGateway({ config, dataDir, logger, version, dispatcher });
     },
     buildConfig: () => buildGatewayConfig(settingsGetter(), (id) => secrets.keysFor(id), validateConfig),
     logger,
     t: vscode.l10n.t,
-    probe: probeSwitchboard,
+    probe: (url) => probeSwitchboard(url),
+    takeoverPollMs: TAKEOVER_POLL_MS,
   });
-  const statusBar = new StatusBar(controller);
+  disposables.push(controller);
+  const statusBar = new StatusBar(controller, () => {
+    const gw = controller.gateway;
+    if (!gw) return {};
+    const t = gw.usage.summary({ days: 1 }).totals;
+    return {
+      today: { requests: t.requests, inputTokens: t.inputTokens, outputTokens: t.outputTokens },
+      providers: gw.config.providers.filter((p) => p.enabled !== false).length,
+      route: describeProxy(proxy),
+    };
+  });
   disposables.push(statusBar);
 
   const configuredUrl = (): string => {
@@ -67,6 +98,21 @@ export async function createHostServices(context: vscode.ExtensionContext, chann
     },
     openPanel: () => openPanel(panelDeps),
   }));
+  const gatewayKeyIds = (): string[] => {
+    try { keyStore.reload(); } catch { /* a broken keys.json: offer what was loaded last */ }
+    const active = keyStore.list().filter((k) => k.status === 'active');
+    return [...active.filter((k) => k.name === 'default'), ...active.filter((k) => k.name !== 'default')].map((k) => k.id);
+  };
+  disposables.push(...registerClientCommands({ baseUrl, gatewayKeyIds, gatewayKey: (id) => secrets.gatewayKey(id) }));
+
+  disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (!e.affectsConfiguration('http.proxy') && !e.affectsConfiguration('http.proxyStrictSSL') && !e.affectsConfiguration('switchboard.timeouts.connectMs')) return;
+    proxy = proxySettings();
+    // New requests use the new route at once; requests in flight finish on the old agent, which then closes.
+    dispatcher.swap(buildUpstreamAgent(proxy));
+    logger.info(`upstream connections: ${describeProxy(proxy)}`);
+    statusBar.render();
+  }));
 
   disposables.push(onDidChangeSettings(() => {
     logLevel = readHostSettings(settingsGetter()).settings.logLevel;
@@ -78,8 +124,8 @@ export async function createHostServices(context: vscode.ExtensionContext, chann
   disposables.push(secrets.onDidChange(() => { void controller.apply(); }));
 
   if (readHostSettings(settingsGetter()).settings.autoStart) {
-    const s = await controller.start();
-    notifyState(s, { controller, channel });
+    // Not awaited: activation must not wait on the listener (the state change updates the status bar).
+    void controller.start().then((s) => notifyState(s, { controller, channel }));
   } else {
     logger.info('switchboard.autoStart is off; run "Switchboard: Start Gateway" to start');
   }
@@ -91,7 +137,9 @@ export async function createHostServices(context: vscode.ExtensionContext, chann
     await controller.stop();
     keyStore.close();
     for (const d of disposables.reverse()) d.dispose();
+    await dispatcher.close().catch(() => undefined);
   };
+  let activationMs: number | undefined;
 
   const api: SwitchboardApi = {
     get port() { return controller.gateway?.port; },
@@ -102,17 +150,11 @@ export async function createHostServices(context: vscode.ExtensionContext, chann
     providerKeys: (id) => secrets.list(id),
     secretMatches: (p, k, c) => secrets.matches(p, k, c),
     removeProviderKey: (p, k) => secrets.remove(p, k),
+    get activationMs() { return activationMs; },
+    clientConfigPath: (client) => configPath(client),
     globalStateJson: () => JSON.stringify(Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)]))),
   };
-  return { api, shutdown, dispose: () => { void shutdown(); } };
-}
-
-/** Whether another Switchboard answers at `baseUrl` (its `/healthz` names the service). Loopback only, 1.5 s cap. */
-async function probeSwitchboard(baseUrl: string): Promise<boolean> {
-  const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1500) });
-  if (!res.ok) return false;
-  const body: unknown = await res.json();
-  return typeof body === 'object' && body !== null && (body as { service?: unknown }).service === 'switchboard';
+  return { api, shutdown, setActivationMs: (ms) => { activationMs = ms; }, dispose: () => { void shutdown(); } };
 }
 
 /** First start only: creates the "default" gateway key; its plaintext goes to SecretStorage (keys.json holds a hash). */

@@ -8,7 +8,7 @@ import type { StreamEvent, Usage } from '../core/model';
 import { protocols } from '../protocols';
 import { pipeSteps, type StreamStep } from '../core/stream';
 import { encodeGeminiJsonArrayStream } from '../protocols/gemini';
-import type { SseFrame } from '../sse/types';
+import type { SseEvent, SseFrame } from '../sse/types';
 import type { ProviderRuntime, ProviderTimeouts } from '../providers/runtime';
 import { transportError } from '../transport/upstream';
 import type { Clock, Logger } from '../ports';
@@ -16,7 +16,6 @@ import { runWithFailover } from '../routing/failover';
 import type { KeyPool } from '../routing/key-pool';
 import type { Resolution } from '../routing/types';
 import { encodeSse } from '../sse/encode';
-import type { SseEvent } from '../sse/types';
 import { attemptUpstream, type Committed } from './attempt';
 import { prepareCall, type BodyRewriter, type CallerRequest, type PreparedCall } from './prepare';
 import { createUsageTap, isUsageOnlyChunk, usageFromJson } from './usage-tap';
@@ -110,17 +109,20 @@ function sseOutcome(
 
   async function* identityFrames(): AsyncGenerator<string | Buffer> {
     const tap = createUsageTap(call.upstreamProtocol);
+    let last: SseEvent | undefined;
     try {
       for await (const chunk of c.sse.chunks) {
         for (const e of chunk.events) tap.push(e);
+        last = chunk.events.at(-1) ?? last;
         if (!call.stripUsageChunk) { if (chunk.bytes.length) yield chunk.bytes; continue; }
         const kept = chunk.events.filter((e) => !isUsageOnlyChunk(e));
         if (kept.length) yield kept.map((e) => encodeSse(e)).join('');
       }
+      if (!tap.sawTerminal) throw new GatewayError('upstream', `The stream from ${routed.providerId} ended before its final event`, { provider: routed.providerId, code: 'incomplete_stream' });
     } catch (e) {
       failure = toError(e);
       logger.warn('upstream stream failed', { provider: routed.providerId, error: failure.message });
-      yield encodeSse(inbound.encodeError(failure).frame);
+      yield encodeSse(continueSequence(inbound.encodeError(failure).frame, last));
     } finally {
       usage = tap.usage;
     }
@@ -164,6 +166,16 @@ function sseOutcome(
     usage: () => usage,
     failed: () => failure,
   };
+}
+
+/** A Responses error frame must continue the stream's `sequence_number`s (the codec's standalone frame says 0). */
+function continueSequence(frame: SseFrame, last: SseEvent | undefined): SseFrame {
+  const seq = last && /"sequence_number":(\d+)/.exec(last.data);
+  if (!seq || 'comment' in frame || !frame.data.includes('"sequence_number"')) return frame;
+  try {
+    const data = JSON.parse(frame.data) as Record<string, unknown>;
+    return { ...frame, data: JSON.stringify({ ...data, sequence_number: Number(seq[1]) + 1 }) };
+  } catch { return frame; }
 }
 
 /** Wraps a frame encoder so it yields SSE text. */

@@ -47,6 +47,7 @@ export function createUsageTap(protocol: ProtocolId): UsageTap {
         return;
       }
       case 'gemini': {
+        if (e.data.includes('"finishReason"')) sawTerminal = true;
         if (!e.data.includes('usageMetadata')) return;
         const u = obj(parse(e.data)?.usageMetadata);
         if (u) merge({

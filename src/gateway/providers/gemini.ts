@@ -1,5 +1,6 @@
 /** Google Gemini API (generateContent). */
 import type { ProviderSpec } from './types';
+import { stripClaudeAttribution } from './quirks/strip-claude-attribution';
 import { geminiThoughtSignatures } from './quirks/gemini-thought-signatures';
 import { stripGeminiSchema } from './quirks/strip-gemini-schema';
 
@@ -9,6 +10,6 @@ export const geminiSpec: ProviderSpec = {
   protocol: 'gemini',
   defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
   auth: 'x-goog-api-key',
-  quirks: [stripGeminiSchema, geminiThoughtSignatures],
+  quirks: [stripGeminiSchema, geminiThoughtSignatures, stripClaudeAttribution],
   modelsPath: '/models',
 };

@@ -1,5 +1,6 @@
 /** Servers that speak only the OpenAI Responses API. */
 import type { ProviderSpec } from './types';
+import { stripClaudeAttribution } from './quirks/strip-claude-attribution';
 
 export const openaiResponsesSpec: ProviderSpec = {
   type: 'openai-responses',
@@ -7,6 +8,6 @@ export const openaiResponsesSpec: ProviderSpec = {
   protocol: 'openai-responses',
   defaultBaseUrl: 'https://api.openai.com/v1',
   auth: 'bearer',
-  quirks: [],
+  quirks: [stripClaudeAttribution],
   modelsPath: '/models',
 };

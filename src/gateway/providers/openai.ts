@@ -1,5 +1,7 @@
 /** The official OpenAI API: Chat Completions and, natively, the Responses API. */
 import type { ProviderSpec } from './types';
+import { stripClaudeAttribution } from './quirks/strip-claude-attribution';
+import { reasoningEffortOnlyForReasoningModels } from './quirks/reasoning-effort-models';
 import { stripReasoningContent } from './quirks/strip-reasoning-content';
 
 export const openaiSpec: ProviderSpec = {
@@ -9,6 +11,6 @@ export const openaiSpec: ProviderSpec = {
   alsoServes: ['openai-responses'],
   defaultBaseUrl: 'https://api.openai.com/v1',
   auth: 'bearer',
-  quirks: [stripReasoningContent],
+  quirks: [stripReasoningContent, stripClaudeAttribution, reasoningEffortOnlyForReasoningModels],
   modelsPath: '/models',
 };

@@ -13,7 +13,7 @@ import { completionsHandler } from './handlers/completions';
 import { embeddingsHandler } from './handlers/embeddings';
 
 /** Paths that never need a gateway key in the default auth mode. */
-export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/health', '/healthz', '/']);
+export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/health', '/healthz', '/', '/api/hello']);
 
 const both = (path: string): string[] => [path, `/v1${path}`];
 
@@ -24,6 +24,8 @@ export function buildRouter(sc: ServerContext): Router {
   router.get('/healthz', healthJson(sc));
   router.head('/', (ctx: Koa.Context) => { ctx.status = 200; ctx.body = ''; });
   router.get('/', healthText);
+  // Claude Code's start-up connection probe.
+  router.all('/api/hello', healthText);
   router.get(both('/models'), modelsHandler(sc));
   router.get(['/v1beta/models', '/v1/v1beta/models'], geminiModelsHandler(sc));
   router.post(both('/chat/completions'), chatHandler(sc, 'openai-chat'));

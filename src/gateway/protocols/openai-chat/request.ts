@@ -1,4 +1,5 @@
 /** OpenAI Chat request ↔ canonical ChatRequest (top-level fields; messages live in messages-*.ts). */
+import { fitOpenAIUser } from '../../core/user-id';
 import type { ChatRequest, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../../core/model';
 import { invalidRequest } from '../../core/errors';
 import type { RequestSummary, UpstreamCall } from '../types';
@@ -225,7 +226,7 @@ export function encodeRequest(req: ChatRequest, model: string, opts: EncodeReque
   put('tool_choice', req.toolChoice && encodeToolChoice(req.toolChoice));
   put('parallel_tool_calls', req.parallelToolCalls);
   put('reasoning_effort', req.reasoning?.effort ?? (req.reasoning?.enabled !== false && req.reasoning?.budgetTokens !== undefined ? effortForBudget(req.reasoning.budgetTokens) : undefined));
-  put('user', req.user);
+  put('user', req.user === undefined ? undefined : fitOpenAIUser(req.user));
   put('metadata', req.metadata);
   return { path: '/chat/completions', body, stream: req.stream };
 }

@@ -1,4 +1,5 @@
 /** Responses request ↔ canonical ChatRequest, and the cheap summary read before routing. */
+import { fitOpenAIUser } from '../../core/user-id';
 import type { ChatRequest, ReasoningConfig, ReasoningEffort, ResponseFormat } from '../../core/model';
 import { GatewayError, invalidRequest } from '../../core/errors';
 import type { RequestSummary, UpstreamCall } from '../types';
@@ -180,7 +181,7 @@ export function encodeResponsesRequest(req: ChatRequest, model: string): Upstrea
   if (format || typeof extra.text_verbosity === 'string' || Object.keys(textExtra).length > 0) {
     body.text = { ...textExtra, ...(format ? { format } : {}), ...(typeof extra.text_verbosity === 'string' ? { verbosity: extra.text_verbosity } : {}) };
   }
-  if (req.user !== undefined) body.user = req.user;
+  if (req.user !== undefined) body.user = fitOpenAIUser(req.user);
   if (req.metadata !== undefined) body.metadata = req.metadata;
   // We keep no state upstream either: the client resends history, so nothing should be stored on its behalf.
   body.store = false;

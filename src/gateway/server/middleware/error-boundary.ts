@@ -21,6 +21,8 @@ export function renderError(ctx: Koa.Context, err: GatewayError, protocol: Proto
   const encoded = protocols[protocol].encodeError(err);
   ctx.status = encoded.status;
   ctx.body = encoded.body;
+  // Claude Code retries a 401 for minutes unless told not to; a wrong key should fail at once.
+  if (encoded.status === 401) ctx.set('x-should-retry', 'false');
   if (err.info.retryAfterMs !== undefined) ctx.set('Retry-After', String(Math.max(1, Math.ceil(err.info.retryAfterMs / 1000))));
 }
 
