@@ -1,0 +1,91 @@
+/**
+ * The lifecycle every model endpoint shares: admit (limits, quota reservation), count in-flight, run with an abort
+ * signal tied to the client's socket, answer (JSON, or SSE frame by frame), then settle the admission and account.
+ */
+import type Koa from 'koa';
+import { GatewayError } from '../core/errors';
+import type { ProtocolId, Usage } from '../core/model';
+import type { Capture } from '../inspector/inspector';
+import type { ChatOutcome } from '../pipeline/chat';
+import type { EndpointKind, Principal, UsageRecord } from '../policy/types';
+import type { ServerContext } from './context';
+import { ANTHROPIC_PING, KEEPALIVE_COMMENT, writeSse } from './respond';
+
+/** What one request is and how to run it. */
+export interface ServeSpec {
+  endpoint: EndpointKind;
+  protocol: ProtocolId;
+  model: string;
+  maxTokens?: number;
+  stream: boolean;
+  /** The inspector's capture, when it is on. */
+  trace?: Capture;
+  run(signal: AbortSignal): Promise<ChatOutcome>;
+}
+
+/** Serves `spec` on `ctx`; errors propagate to the error boundary after being accounted. */
+export async function serveModelRequest(sc: ServerContext, ctx: Koa.Context, spec: ServeSpec): Promise<void> {
+  const principal = ctx.state.principal as Principal | undefined;
+  const requestId = ctx.state.requestId as string;
+  const admission = sc.access.admit(principal, { endpoint: spec.endpoint, model: spec.model, maxTokens: spec.maxTokens, requestId });
+  const started = sc.clock.now();
+  const abort = new AbortController();
+  ctx.res.once('close', () => { if (!ctx.res.writableFinished) abort.abort(); });
+  let outcome: ChatOutcome | undefined;
+  let usage: Usage | undefined;
+  let ttft: number | undefined;
+  let status = 200;
+  let errorCode: string | undefined;
+  sc.trackInflight(+1);
+  try {
+    outcome = await spec.run(abort.signal);
+    const headers: Record<string, string> = {
+      ...admission.headers,
+      'x-mapped-model': outcome.routed.upstreamModel,
+      'x-switchboard-provider': outcome.routed.providerId,
+      'x-switchboard-key': outcome.routed.keyLabel,
+      'x-request-id': requestId,
+    };
+    spec.trace?.response(outcome.kind === 'json' ? outcome.status : 200, headers, outcome.kind === 'json' ? outcome.body : '', outcome.kind === 'sse');
+    if (outcome.kind === 'json') {
+      ctx.set(headers);
+      ctx.status = status = outcome.status;
+      ctx.type = outcome.contentType;
+      ctx.body = outcome.body;
+      usage = outcome.usage;
+      return;
+    }
+    ctx.respond = false;
+    const sse = outcome;
+    await writeSse(ctx.res, spec.trace ? teeFrames(sse.frames, spec.trace) : sse.frames, {
+      headers, keepAliveMs: sc.keepAliveMs, contentType: sse.contentType,
+      keepAliveFrame: spec.protocol === 'anthropic-messages' ? ANTHROPIC_PING : KEEPALIVE_COMMENT,
+      onFirstWrite: () => { ttft = sc.clock.now() - started; },
+    });
+    usage = sse.usage();
+    if (spec.trace) sc.inspector.done(requestId);
+    const failed = sse.failed() ?? (abort.signal.aborted ? new GatewayError('cancelled', 'client closed the stream') : undefined);
+    if (failed) { status = failed.status; errorCode = failed.code ?? failed.kind; }
+  } catch (e) {
+    const err = GatewayError.is(e) ? e : undefined;
+    status = err?.status ?? 500;
+    errorCode = err?.code ?? err?.kind ?? 'internal';
+    throw e;
+  } finally {
+    sc.trackInflight(-1);
+    admission.settle(usage ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedTokens: usage.cachedInputTokens, model: spec.model } : undefined);
+    const record: UsageRecord = {
+      time: started, requestId, endpoint: spec.endpoint, protocol: spec.protocol, keyId: principal?.keyId, keyName: principal?.keyName,
+      model: spec.model, mappedModel: outcome?.routed.upstreamModel, provider: outcome?.routed.providerId,
+      upstreamKey: outcome?.routed.keyLabel, status, errorCode,
+      inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0, cachedTokens: usage?.cachedInputTokens ?? 0,
+      latencyMs: sc.clock.now() - started, ttftMs: ttft, stream: spec.stream,
+    };
+    sc.record(record);
+  }
+}
+
+/** Copies every frame written to the client into the inspector's capture. */
+async function* teeFrames(frames: AsyncGenerator<string | Buffer>, trace: Capture): AsyncGenerator<string | Buffer> {
+  for await (const f of frames) { trace.chunk(typeof f === 'string' ? f : f.toString('utf8')); yield f; }
+}
