@@ -45,3 +45,39 @@ describe('secrets never leak', () => {
     assert.ok(!everything.includes(gw.key), 'gateway key leaked');
   });
 });
+
+describe('request inspector', () => {
+  let fake: FakeOpenAI;
+  let gw: TestGateway;
+  before(async () => {
+    fake = await startFakeOpenAI({ apiKeys: [PROVIDER_SENTINEL] });
+    gw = await startGateway({ providers: [{ id: 'oa', type: 'openai', baseUrl: fake.baseURL, keys: [{ label: 'sentinel', key: PROVIDER_SENTINEL }], models: ['gpt-fake'] }] });
+  });
+  after(async () => { await gw.close(); await fake.close(); });
+
+  it('captures inbound, upstream and response with every secret redacted, and forgets when turned off', async () => {
+    const inspector = gw.gateway.inspector;
+    assert.equal(inspector.enabled, false, 'off by default');
+    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.key, maxRetries: 0 });
+    await client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'not captured' }] });
+    assert.equal(inspector.entries().length, 0);
+    inspector.setEnabled(true);
+    await client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: `inspect me ${PROVIDER_SENTINEL}` }] });
+    const stream = await client.chat.completions.create({ model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 'inspect the stream' }] });
+    for await (const _ of stream) { /* drain */ }
+    const entries = inspector.entries();
+    assert.equal(entries.length, 2);
+    const [plain, streamed] = entries;
+    assert.match(plain!.inbound.body, /inspect me/);
+    assert.equal(plain!.inbound.headers.authorization, '[redacted]');
+    assert.ok(plain!.upstream?.url.endsWith('/chat/completions'));
+    assert.equal(plain!.upstream?.headers.authorization, '[redacted]');
+    assert.equal(plain!.response?.status, 200);
+    assert.equal(streamed!.response?.stream, true);
+    assert.match(streamed!.response!.body, /data: \[DONE\]/);
+    const dump = JSON.stringify(entries);
+    assert.ok(!dump.includes(PROVIDER_SENTINEL) && !dump.includes(gw.key), 'a secret reached the inspector');
+    inspector.setEnabled(false);
+    assert.equal(inspector.entries().length, 0, 'cleared when turned off');
+  });
+});
