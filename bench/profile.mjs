@@ -3,7 +3,7 @@
  * drives one route with autocannon (or concurrent streams), stops the gateway so V8 writes the profile, and
  * prints bench/profile-summary.mjs's breakdown. Usage:
  *   node bench/profile.mjs [--route openai|anthropic|anthropic-to-openai|openai-to-anthropic] [--stream]
- *                          [--seconds N] [--connections N] [--dir DIR]
+ *                          [--seconds N] [--connections N] [--dir DIR] [--cli FILE]
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,18 +13,23 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { loadOnce } from './phases.mjs';
 import { stop } from './proc.mjs';
-import { configureUpstream, prepareDataDir, startGateway, startUpstream } from './setup.mjs';
+import { CLI, configureUpstream, prepareDataDir, startGateway, startUpstream, useCli } from './setup.mjs';
 import { makeAgent, streamMany } from './sse-client.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: {
-  route: { type: 'string' }, stream: { type: 'boolean' }, seconds: { type: 'string' }, connections: { type: 'string' }, dir: { type: 'string' },
+  route: { type: 'string' }, cli: { type: 'string' }, stream: { type: 'boolean' }, seconds: { type: 'string' }, connections: { type: 'string' }, dir: { type: 'string' },
 } });
 const route = values.route ?? 'openai';
 const seconds = Math.min(120, Number(values.seconds ?? 10));
 const connections = Math.min(2000, Number(values.connections ?? 64));
 const dir = path.resolve(values.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sb-prof-')));
+fs.mkdirSync(dir, { recursive: true });
 
+// Profile positions are lines of the bundle: run a private copy so a rebuild of dist/ cannot skew the mapping.
+const copy = path.join(dir, 'cli.js');
+fs.copyFileSync(values.cli ?? CLI, copy);
+useCli(copy);
 const upstream = await startUpstream();
 const { dataDir, key } = prepareDataDir();
 const gw = await startGateway(upstream.url, dataDir, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);

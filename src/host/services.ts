@@ -88,21 +88,18 @@ export async function createHostServices(context: vscode.ExtensionContext, chann
     const st = controller.state;
     return controller.gateway?.baseUrl ?? (st.kind === 'external' ? st.baseUrl : configuredUrl());
   };
-  const panelDeps = { context, controller, secrets, keyStore, logger, channel, baseUrl };
-  disposables.push(...registerCommands({
-    controller, secrets, channel, baseUrl,
-    gatewayKeyIds: () => {
-      try { keyStore.reload(); } catch { /* a broken keys.json: offer what was loaded last */ }
-      const active = keyStore.list().filter((k) => k.status === 'active');
-      return [...active.filter((k) => k.name === 'default'), ...active.filter((k) => k.name !== 'default')].map((k) => k.id);
-    },
-    openPanel: () => openPanel(panelDeps),
-  }));
+  /** Active gateway key ids, "default" first. */
   const gatewayKeyIds = (): string[] => {
     try { keyStore.reload(); } catch { /* a broken keys.json: offer what was loaded last */ }
     const active = keyStore.list().filter((k) => k.status === 'active');
     return [...active.filter((k) => k.name === 'default'), ...active.filter((k) => k.name !== 'default')].map((k) => k.id);
   };
+  const panelDeps = { context, controller, secrets, keyStore, logger, channel, baseUrl };
+  disposables.push(...registerCommands({
+    controller, secrets, channel, baseUrl,
+    gatewayKeyIds,
+    openPanel: () => openPanel(panelDeps),
+  }));
   disposables.push(...registerClientCommands({ baseUrl, gatewayKeyIds, gatewayKey: (id) => secrets.gatewayKey(id) }));
 
   disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {

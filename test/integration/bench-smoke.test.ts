@@ -21,11 +21,13 @@ describe('bench (smoke run)', function () {
   let json: BenchJson;
   let output = '';
   let exitCode: number | null = null;
+  let outDir = '';
 
   before(async function () {
     if (!fs.existsSync(CLI)) spawnSync(process.execPath, ['esbuild.mjs', '--only', 'cli'], { stdio: 'inherit' });
     assert.ok(fs.existsSync(CLI), 'dist/cli.js was built');
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-smoke-')), 'bench.json');
+    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-smoke-'));
+    const out = path.join(outDir, 'bench.json');
     const child = spawn(process.execPath, ['bench/run.mjs', '--smoke', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
@@ -36,6 +38,7 @@ describe('bench (smoke run)', function () {
     assert.equal(exitCode, 0, `bench exited ${exitCode}:\n${output.slice(-4000)}`);
     json = JSON.parse(fs.readFileSync(out, 'utf8')) as BenchJson;
   });
+  after(() => { if (outDir) fs.rmSync(outDir, { recursive: true, force: true }); });
 
   it('reports every figure as a finite number', () => {
     const bad = Object.entries(json.figures).filter(([, v]) => typeof v !== 'number' || !Number.isFinite(v));

@@ -1,5 +1,5 @@
 /** Comment-preserving edits of JSON/JSONC files through jsonc-parser, remembering what each edited path held before. */
-import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, printParseErrorCode, type JSONPath, type ParseError } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, printParseErrorCode, type JSONPath, type ParseError } from './jsonc';
 
 /** A path Switchboard set, and what was there before (restored by "Restore Client Configs"). */
 export interface ManagedPath { path: JSONPath; existed: boolean; previous?: unknown }

@@ -3,7 +3,7 @@ import { claudeCodeSetup, codexSetup, kiloSetup, PROVIDER_ID, type ClaudeAuthVar
 import type { ConfigClient } from './paths';
 import { readJsonObject, setPaths, valueAt, type ManagedPath } from './json-edit';
 import { appendBlock, hasBlock, parseToml, prependBlock, removeBlock } from './toml-blocks';
-import type { JSONPath } from 'jsonc-parser';
+import type { JSONPath } from './jsonc';
 
 /** A proposed edit of one config file. */
 export interface ConfigPlan {

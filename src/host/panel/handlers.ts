@@ -10,7 +10,7 @@ import { removeProvider, SECTION, settingsGetter, upsertProvider } from '../sett
 import type { PanelDeps } from './deps';
 import { curlCommand, replayRequest } from './inspector-replay';
 import { testProvider } from './provider-test';
-import { CONFIGURE_COMMANDS, defaultSetupModel, KEY_PLACEHOLDER, setupText } from './setups';
+import { CONFIGURE_COMMANDS, COPY_COMMANDS, defaultSetupModel, KEY_PLACEHOLDER, setupText } from './setups';
 
 /** What a handler may use besides the services. */
 export interface HandlerContext {
@@ -114,7 +114,15 @@ async function anyGatewayKey(deps: PanelDeps): Promise<string | undefined> {
   return undefined;
 }
 
+const hasCommand = async (id: string): Promise<boolean> => (await vscode.commands.getCommands(true)).includes(id);
+
+/** Copy goes through the client's Copy command (it also previews the text); a local copy is the fallback. */
 async function copySetup(ctx: HandlerContext, m: Extract<ToHost, { type: 'setup/copy' }>): Promise<void> {
+  const command = COPY_COMMANDS[m.client];
+  if (await hasCommand(command)) {
+    await vscode.commands.executeCommand(command, { ...(m.keyId ? { keyId: m.keyId } : {}), ...(m.model ? { model: m.model } : {}) });
+    return;
+  }
   const key = m.keyId ? await ctx.deps.secrets.gatewayKey(m.keyId) : await anyGatewayKey(ctx.deps);
   const { settings } = readHostSettings(settingsGetter());
   const model = m.model ?? defaultSetupModel(settings.modelMappings, settings.providers);
@@ -126,7 +134,7 @@ async function copySetup(ctx: HandlerContext, m: Extract<ToHost, { type: 'setup/
 
 async function configureSetup(ctx: HandlerContext, client: keyof typeof CONFIGURE_COMMANDS): Promise<void> {
   const id = CONFIGURE_COMMANDS[client];
-  if (!(await vscode.commands.getCommands(true)).includes(id)) {
+  if (!(await hasCommand(id))) {
     notice(ctx, 'error', vscode.l10n.t('This version cannot write that client\'s config; use Copy instead.'));
     return;
   }

@@ -40,6 +40,8 @@ export interface PanelStateInput {
   lang: PanelLang;
   /** Epoch ms (cooldowns in the past show as ok). */
   now: number;
+  /** Applied to free texts that came from outside (inspector bodies, upstream errors): the host redacts known secrets. */
+  scrub?: (text: string) => string;
 }
 
 /** The panel language for a `vscode.env.language` value. */
@@ -48,6 +50,7 @@ export function panelLang(language: string): PanelLang {
   return l === 'zh-cn' || l === 'zh-hans' || l.startsWith('zh-hans-') ? 'zh-cn' : 'en';
 }
 
+const same = (t: string): string => t;
 const iso = (ms: number | undefined): string | undefined => (ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString());
 
 function gatewayStatus(s: GatewayState, inputs: Pick<PanelStateInput, 'todayTokens' | 'baseUrl'>): GatewayStatus {
@@ -60,20 +63,20 @@ function gatewayStatus(s: GatewayState, inputs: Pick<PanelStateInput, 'todayToke
   }
 }
 
-function keyView(e: KeyIndexEntry, live: KeyState | undefined, now: number): ProviderKeyView {
+function keyView(e: KeyIndexEntry, live: KeyState | undefined, now: number, scrub: (t: string) => string): ProviderKeyView {
   const v: ProviderKeyView = { keyId: e.keyId, label: e.label, hint: e.hint, status: 'ok' };
   if (!live) return v;
   const until = Math.max(0, ...live.cooldowns.map((c) => c.until));
   if (live.status === 'invalid') v.status = 'invalid';
   else if (live.status === 'cooling' && until > now) { v.status = 'cooling'; v.cooldownUntil = until; }
-  if (live.lastError) v.lastError = live.lastError;
+  if (live.lastError) v.lastError = scrub(live.lastError);
   return v;
 }
 
 function providerViews(i: PanelStateInput): ProviderView[] {
   return i.providers.map((p) => {
     const live = i.keyStates[p.id] ?? [];
-    const keys = (i.keyIndex[p.id] ?? []).map((e) => keyView(e, live.find((s) => s.label === e.label), i.now));
+    const keys = (i.keyIndex[p.id] ?? []).map((e) => keyView(e, live.find((s) => s.label === e.label), i.now, i.scrub ?? same));
     return {
       id: p.id, type: p.type, baseUrl: p.baseUrl ?? '', headers: { ...(p.headers ?? {}) },
       models: (p.models ?? []).map((m) => (typeof m === 'string' ? m : m.id)), enabled: p.enabled !== false, keys,
@@ -127,13 +130,14 @@ function usageView(i: PanelStateInput): UsageView {
   };
 }
 
-function messageText(head: string, m: InspectedMessage): string {
+function messageLines(head: string, m: InspectedMessage): string {
   const headers = Object.entries(m.headers).map(([k, v]) => `${k}: ${v}`).join('\n');
   return `${head}\n${headers}\n\n${m.body}${m.truncated ? '\n… (truncated)' : ''}`;
 }
 
 /** A captured exchange as three readable texts (the inspector already redacted them). */
-export function inspectorView(e: CapturedEntry): InspectorEntry {
+export function inspectorView(e: CapturedEntry, scrub: (t: string) => string = same): InspectorEntry {
+  const messageText = (head: string, m: InspectedMessage): string => scrub(messageLines(head, m));
   return {
     id: e.id, time: new Date(e.time).toISOString(), model: e.model, status: e.response?.status ?? 0,
     inbound: messageText(`${e.inbound.method} ${e.inbound.path}`, e.inbound),
@@ -151,7 +155,7 @@ export function buildPanelState(i: PanelStateInput): PanelState {
     mappings: i.mappings.map((m) => ({ from: m.from, to: Array.isArray(m.to) ? [...m.to] : [m.to] })),
     usage: usageView(i),
     setups: i.setups.map((s) => ({ ...s })),
-    inspector: { enabled: i.inspector.enabled, entries: i.inspector.entries.map(inspectorView) },
+    inspector: { enabled: i.inspector.enabled, entries: i.inspector.entries.map((e) => inspectorView(e, i.scrub)) },
     lang: i.lang,
   };
 }

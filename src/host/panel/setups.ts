@@ -7,7 +7,14 @@ import type { ProviderSetting } from '../config-mapping';
 /** Stands in for the gateway key in every setup the webview sees; Copy puts the real key in its place. */
 export const KEY_PLACEHOLDER = '<your-gateway-key>';
 
-/** Commands (built by the VS Code glue) that write a client's config file, per client. */
+/** Commands (src/host/client-commands.ts) that copy a client's setup; they take `{ keyId?, model? }`. */
+export const COPY_COMMANDS: Readonly<Record<SetupClient, string>> = {
+  codex: 'switchboard.copyCodexSetup',
+  'claude-code': 'switchboard.copyClaudeCodeSetup',
+  'kilo-code': 'switchboard.copyKiloCodeSetup',
+};
+
+/** Commands (src/host/client-commands.ts) that write a client's config file, per client. */
 export const CONFIGURE_COMMANDS: Readonly<Record<SetupClient, string>> = {
   codex: 'switchboard.configureCodex',
   'claude-code': 'switchboard.configureClaudeCode',

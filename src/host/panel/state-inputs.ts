@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { PanelState } from '../../shared/webview-protocol';
 import { readHostSettings } from '../config-mapping';
+import { redactText } from '../redact';
 import { settingsGetter } from '../settings';
 import type { PanelDeps } from './deps';
 import { buildPanelState, panelLang, type KeyCounters, type PanelStateInput } from './panel-state';
@@ -44,6 +45,7 @@ export function collectInputs(deps: PanelDeps, now = Date.now()): PanelStateInpu
     inspector: gw ? { enabled: gw.inspector.enabled, entries: gw.inspector.entries() } : { enabled: false, entries: [] },
     lang: panelLang(vscode.env.language),
     now,
+    scrub: (text) => redactText(text, deps.secrets.knownSecrets()),
   };
 }
 

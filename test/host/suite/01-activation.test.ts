@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { SwitchboardApi } from '../../../src/host/api';
 import { EXTENSION_ID, getApi, waitForState } from './helpers';
 
-const COMMANDS = ['start', 'stop', 'restart', 'showLogs', 'copyBaseUrl', 'copyGatewayKey', 'addProvider', 'openPanel', 'showActions']
+const COMMANDS = ['start', 'stop', 'restart', 'showLogs', 'copyBaseUrl', 'copyGatewayKey', 'addProvider', 'openPanel', 'showActions',
+  'openSettings', 'copyCodexSetup', 'copyClaudeCodeSetup', 'copyKiloCodeSetup', 'configureCodex', 'configureClaudeCode', 'configureKiloCode', 'restoreClientConfigs']
   .map((c) => `switchboard.${c}`);
 
 describe('activation', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_PORT } from '../../../src/gateway/config';
-import { buildGatewayConfig, readHostSettings, toConfigInput } from '../../../src/host/config-mapping';
+import { buildGatewayConfig, isLoopbackHost, readHostSettings, toConfigInput } from '../../../src/host/config-mapping';
 
 const getter = (o: Record<string, unknown>) => (k: string): unknown => o[k];
 
@@ -80,5 +80,27 @@ describe('host/config-mapping', () => {
     const { settings } = readHostSettings(getter({ providers: [{ id: 'a', type: 'openai' }, { id: 'b', type: 'anthropic' }] }));
     toConfigInput(settings, (id) => { asked.push(id); return []; });
     assert.deepEqual(asked, ['a', 'b']);
+  });
+
+  it('refuses to serve beyond loopback without allowLan, and with authMode off/auto', () => {
+    const get = (o: Record<string, unknown>) => (k: string): unknown => o[k];
+    assert.ok(buildGatewayConfig(get({ host: '127.0.0.1' }), () => []).config);
+    assert.ok(buildGatewayConfig(get({ host: '::1' }), () => []).config);
+    const lan = buildGatewayConfig(get({ host: '0.0.0.0' }), () => []);
+    assert.equal(lan.config, undefined);
+    assert.match(lan.errors[0]!, /allowLan/);
+    const off = buildGatewayConfig(get({ host: '192.168.1.5', allowLan: true, authMode: 'off' }), () => []);
+    assert.equal(off.config, undefined);
+    assert.match(off.errors[0]!, /authMode "off" is not allowed/);
+    assert.ok(buildGatewayConfig(get({ host: '192.168.1.5', allowLan: true, authMode: 'all' }), () => []).config);
+    assert.equal(isLoopbackHost('127.0.0.2'), true);
+    assert.equal(isLoopbackHost('localhost'), true);
+    assert.equal(isLoopbackHost('10.0.0.1'), false);
+  });
+
+  it('global timeouts apply to every provider', () => {
+    const get = (k: string): unknown => ({ providers: [{ id: 'a', type: 'openai' }], 'timeouts.connectMs': 1234, 'timeouts.idleMs': 5000 } as Record<string, unknown>)[k];
+    const { config } = buildGatewayConfig(get, () => []);
+    assert.deepEqual(config!.providers[0]!.timeouts, { connectMs: 1234, idleMs: 5000 });
   });
 });

@@ -4,10 +4,23 @@ import { describeStartError, formatOnly, statusView } from '../../../src/host/ga
 describe('host/gateway-state', () => {
   it('running: radio tower, port, URL and in-flight count in the tooltip', () => {
     const v = statusView({ kind: 'running', port: 4848, baseUrl: 'http://127.0.0.1:4848', inFlight: 2 });
-    assert.equal(v.text, '$(radio-tower) Switchboard :4848');
+    assert.equal(v.text, '$(radio-tower) Switchboard :4848 $(pulse) 2');
+    assert.equal(statusView({ kind: 'running', port: 4848, baseUrl: 'http://127.0.0.1:4848', inFlight: 0 }).text, '$(radio-tower) Switchboard :4848');
     assert.match(v.tooltip, /http:\/\/127\.0\.0\.1:4848/);
     assert.match(v.tooltip, /2 request\(s\) in flight/);
     assert.equal(v.severity, 'normal');
+  });
+
+  it('rich tooltip: today\'s tokens, the upstream route, command links; no provider → warning with Add Provider', () => {
+    const v = statusView({ kind: 'running', port: 1, baseUrl: 'http://127.0.0.1:1', inFlight: 0 }, undefined, { today: { requests: 3, inputTokens: 12345, outputTokens: 678 }, providers: 0, route: 'direct' });
+    assert.match(v.tooltip, /Today: 3 request\(s\), 12k input \/ 678 output tokens/);
+    assert.match(v.tooltip, /Upstream connections: direct/);
+    assert.equal(v.severity, 'warning');
+    assert.match(v.markdown, /\[Add Provider…\]\(command:switchboard\.addProvider\)/);
+    assert.match(v.markdown, /command:switchboard\.copyCodexSetup/);
+    const err = statusView({ kind: 'error', message: 'bad *config*', code: 'EINVALIDCONFIG' });
+    assert.match(err.markdown, /bad \\\*config\\\*/, 'error text is markdown-escaped');
+    for (const c of ['showLogs', 'openSettings', 'restart']) assert.ok(err.markdown.includes(`command:switchboard.${c}`), c);
   });
 
   it('stopped, starting, external and error states', () => {

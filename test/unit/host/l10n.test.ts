@@ -7,7 +7,9 @@ const read = (p: string): string => fs.readFileSync(path.join(root, p), 'utf8');
 
 /** Every literal passed to `l10n.t(...)` / `t(...)` in the host glue (the panel ships its own strings). */
 function hostStrings(): string[] {
-  const files = [...fs.readdirSync(path.join(root, 'src/host')).filter((f) => f.endsWith('.ts')).map((f) => `src/host/${f}`), 'src/extension.ts'];
+  // Everything under src/host except the panel (it ships its own strings).
+  const files = [...(fs.readdirSync(path.join(root, 'src/host'), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts') && !f.startsWith('panel')).map((f) => `src/host/${f}`), 'src/extension.ts'];
   const out = new Set<string>();
   for (const f of files) {
     for (const m of read(f).matchAll(/(?:l10n\.t|\bt)\(\s*'((?:[^'\\]|\\.)*)'/g)) out.add(m[1]!.replace(/\\'/g, "'"));
