@@ -113,6 +113,11 @@ describe('panel', () => {
     assert.ok(st && st.type === 'state/changed' && st.state.gatewayKeys.some((k) => k.id === c.id && k.limits.rpm === 5));
     await hook.dispatch({ type: 'gatewayKey/copy', id: c.id });
     assert.strictEqual(await vscode.env.clipboard.readText(), c.key);
+    // Client setup: the webview's snippets carry a placeholder; Copy puts the real key on the clipboard only.
+    assert.ok(st.type === 'state/changed' && st.state.setups.length === 3 && !JSON.stringify(st.state.setups).includes(c.key));
+    await hook.dispatch({ type: 'setup/copy', client: 'codex', keyId: c.id, model: 'm1' });
+    const copied = await vscode.env.clipboard.readText();
+    assert.ok(copied.includes('wire_api = "responses"') && copied.includes('model = "m1"') && copied.includes(c.key), copied);
     await hook.dispatch({ type: 'gatewayKey/delete', id: c.id });
     const after = posted('state/changed').at(-1);
     assert.ok(after && after.type === 'state/changed' && !after.state.gatewayKeys.some((k) => k.id === c.id));
