@@ -8,14 +8,22 @@ const watch = process.argv.includes('--watch');
 const onlyIdx = process.argv.indexOf('--only');
 const only = onlyIdx > 0 ? process.argv[onlyIdx + 1] : undefined;
 
+// gpt-tokenizer (count_tokens estimates) is big and rarely used: it lives in its own dist/tokenizer.js, required lazily.
+const tokenizerExternal = {
+  name: 'tokenizer-external',
+  setup(build) { build.onResolve({ filter: /^gpt-tokenizer$/ }, () => ({ path: './tokenizer.js', external: true })); },
+};
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
 const targets = {
-  extension: { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  cli: { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  extension: { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [tokenizerExternal] },
+  cli: { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' }, plugins: [tokenizerExternal] },
+  tokenizer: { ...common, entryPoints: ['src/gateway/tokens/tokenizer-entry.ts'], outfile: 'dist/tokenizer.js', platform: 'node', format: 'cjs', target: 'node20' },
   webview: { ...common, entryPoints: ['webview-ui/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'text', '.ttf': 'dataurl' } },
 };
 
-const chosen = Object.entries(targets).filter(([name]) => (!only || only === name) && fs.existsSync(targets[name].entryPoints[0]));
+// The CLI and the extension need the tokenizer bundle beside them.
+const wanted = (name) => !only || only === name || (name === 'tokenizer' && (only === 'cli' || only === 'extension'));
+const chosen = Object.entries(targets).filter(([name]) => wanted(name) && fs.existsSync(targets[name].entryPoints[0]));
 const started = Date.now();
 if (watch) {
   for (const [, opts] of chosen) await (await esbuild.context(opts)).watch();

@@ -10,7 +10,7 @@ import { buildGatewayConfig, readHostSettings } from './config-mapping';
 import { configPath } from './client-configs';
 import { GatewayController } from './gateway-controller';
 import { createHostLogger, type LogLevel } from './logger';
-import { openPanel } from './panel/panel';
+import { openPanel, registerPanelSerializer } from './panel/panel';
 import { HostSecrets } from './secrets';
 import { onDidChangeSettings, settingsGetter } from './settings';
 import { StatusBar } from './status-bar';
@@ -95,6 +95,7 @@ export async function createHostServices(context: vscode.ExtensionContext, chann
     return [...active.filter((k) => k.name === 'default'), ...active.filter((k) => k.name !== 'default')].map((k) => k.id);
   };
   const panelDeps = { context, controller, secrets, keyStore, logger, channel, baseUrl };
+  disposables.push(registerPanelSerializer(panelDeps));
   disposables.push(...registerCommands({
     controller, secrets, channel, baseUrl,
     gatewayKeyIds,

@@ -24,7 +24,9 @@ function attr(value: string): string {
 export function panelCsp(cspSource: string, nonce: string): string {
   // A nonce or source containing a quote or semicolon could widen the policy, so reject rather than escape.
   if (!/^[A-Za-z0-9+/=_-]+$/.test(nonce)) throw new Error('invalid CSP nonce');
-  if (/[;'"\r\n]/.test(cspSource)) throw new Error('invalid CSP source');
+  // VS Code's cspSource is e.g. `'self' https://*.vscode-cdn.net`: quoted keywords are fine, anything else quoted is not.
+  const tokens = cspSource.split(/\s+/).filter(Boolean);
+  if (!tokens.length || tokens.some((t) => !/^'(self|none)'$/.test(t) && /[;'",\r\n]/.test(t))) throw new Error('invalid CSP source');
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,

@@ -4,7 +4,13 @@
  * approximate; a small safety margin makes it err high, because Claude Code compacts on this number and an
  * under-estimate overflows the context silently. It never returns 0 for a request with any content.
  */
-import { countTokens } from 'gpt-tokenizer';
+import type { countTokens as CountTokens } from 'gpt-tokenizer';
+
+// The tokenizer's tables are ~2.7 MB of code and ~64 MB of memory: loaded on the first count, not at start-up
+// (the bundles keep it in a separate dist/tokenizer.js; see esbuild.mjs).
+let counter: typeof CountTokens | undefined;
+const countTokens: typeof CountTokens = (text, options) =>
+  (counter ??= (require('gpt-tokenizer') as { countTokens: typeof CountTokens }).countTokens)(text, options);
 import type { ChatRequest, ImagePart, Part, ToolDefinition } from '../core/model';
 
 /** Role markers and separators around each message. */

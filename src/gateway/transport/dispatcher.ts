@@ -8,7 +8,7 @@ const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 /** Builds a dispatcher: a proxy agent when a proxy variable is set, else a plain pooled Agent. */
 export function createDispatcher({ connectTimeoutMs, env = process.env }: DispatcherOptions): Dispatcher {
-  const common = { connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256 };
+  const common = { connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 };
   if (PROXY_VARS.some((v) => env[v])) {
     return new EnvHttpProxyAgent({
       ...common,

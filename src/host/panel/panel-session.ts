@@ -23,26 +23,14 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')], retainContextWhenHidden: false };
 }
 
-/**
- * The panel document. VS Code's `cspSource` is `'self' https://*.vscode-cdn.net`, and panelCsp refuses any quote
- * in a source; until it accepts quoted keywords, fall back to the host sources alone (they cover asWebviewUri URIs).
- */
+/** The panel document: the bundled webview script under a strict CSP with a fresh nonce. */
 function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const opts = {
+  return renderPanelHtml({
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
     nonce: randomBytes(16).toString('base64'),
     lang: panelLang(vscode.env.language),
-  };
-  try {
-    return renderPanelHtml({ ...opts, cspSource: webview.cspSource });
-  } catch {
-    return renderPanelHtml({ ...opts, cspSource: hostSources(webview.cspSource) });
-  }
-}
-
-/** The host-source tokens of a CSP source list (drops quoted keywords such as `'self'`). */
-export function hostSources(cspSource: string): string {
-  return cspSource.split(/\s+/).filter((t) => t !== '' && !/[;'"]/.test(t)).join(' ');
+    cspSource: webview.cspSource,
+  });
 }
 
 /** Binds one WebviewPanel to the services. */

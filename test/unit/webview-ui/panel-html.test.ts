@@ -26,4 +26,14 @@ describe('renderPanelHtml', () => {
     assert.throws(() => renderPanelHtml({ ...base, nonce: "x'; script-src *" }), /nonce/);
     assert.throws(() => renderPanelHtml({ ...base, cspSource: "https://a; script-src 'unsafe-inline'" }), /source/);
   });
+
+  it("accepts VS Code's real cspSource (quoted 'self' plus a host) and no other quoted token", () => {
+    const real = "'self' https://*.vscode-cdn.net";
+    const csp = panelCsp(real, base.nonce);
+    assert.match(csp, /script-src 'nonce-abc123\+\/='/);
+    assert.match(csp, /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
+    assert.ok(renderPanelHtml({ ...base, cspSource: real }).includes(csp.replace(/'/g, '&#39;')));
+    assert.throws(() => renderPanelHtml({ ...base, cspSource: "'self' 'unsafe-inline'" }), /source/);
+    assert.throws(() => renderPanelHtml({ ...base, cspSource: '' }), /source/);
+  });
 });
