@@ -68,7 +68,8 @@ export async function attemptUpstream(
       const err = protocols[prepared.upstreamProtocol].decodeError(res.statusCode, parsed, res.headers);
       throw new GatewayError(err.kind, err.message, { ...err.info, status: err.info.status ?? res.statusCode, provider: provider.id });
     }
-    if (prepared.stream && contentType.includes('text/event-stream')) {
+    // Some upstreams stream even when asked not to; the pipeline then aggregates (see reshape.ts).
+    if (contentType.includes('text/event-stream')) {
       const sse = await openSse(res.body as unknown as AsyncIterable<Buffer> & { destroy(e?: Error): void });
       const early = firstEventError(prepared.upstreamProtocol, sse.first);
       if (early) {

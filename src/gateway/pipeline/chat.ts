@@ -19,6 +19,7 @@ import { encodeSse } from '../sse/encode';
 import { attemptUpstream, type Committed } from './attempt';
 import { prepareCall, type BodyRewriter, type CallerRequest, type PreparedCall } from './prepare';
 import { createUsageTap, isUsageOnlyChunk, usageFromJson } from './usage-tap';
+import { aggregatedOutcome, replayedOutcome } from './reshape';
 
 /** What the pipeline needs from the gateway. */
 export interface PipelineDeps {
@@ -77,8 +78,10 @@ export async function runChat(deps: PipelineDeps, caller: CallerRequest, signal:
   const { target, value: committed } = result;
   const call = prepared.get(`${target.providerId}\u0000${target.upstreamModel}`)!;
   const route: Routed = { providerId: target.providerId, upstreamModel: target.upstreamModel, keyLabel: result.key?.label ?? 'none', identity: call.identity };
-  return committed.kind === 'json' ? jsonOutcome(caller, call, committed, route)
-    : sseOutcome(caller, call, committed, route, deps.logger, deps.providers.get(target.providerId)?.timeouts);
+  const wantsStream = caller.canonical.stream;
+  if (committed.kind === 'json') return wantsStream ? replayedOutcome(caller, call, committed, route) : jsonOutcome(caller, call, committed, route);
+  return wantsStream ? sseOutcome(caller, call, committed, route, deps.logger, deps.providers.get(target.providerId)?.timeouts)
+    : aggregatedOutcome(caller, call, committed, route);
 }
 
 function jsonOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Committed, { kind: 'json' }>, routed: Routed): ChatOutcome {
