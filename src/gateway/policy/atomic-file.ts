@@ -16,7 +16,7 @@ export function ensurePrivateDir(dir: string): void {
 export function writeFileAtomic(file: string, data: string): void {
   const dir = path.dirname(file);
   ensurePrivateDir(dir);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBase62(8)}.tmp`);
+  const tmp = tempPathFor(file);
   const fd = fs.openSync(tmp, 'wx', 0o600);
   try {
     fs.writeSync(fd, data);
@@ -35,6 +35,41 @@ export function writeFileAtomic(file: string, data: string): void {
     const dfd = fs.openSync(dir, 'r');
     try { fs.fsyncSync(dfd); } finally { fs.closeSync(dfd); }
   } catch { /* best effort */ }
+}
+
+/**
+ * `writeFileAtomic` without blocking the event loop: the temp file is written and fsynced on the thread pool,
+ * then `commit()` decides synchronously whether it still may replace `file` (false: a newer write won, the temp
+ * file is dropped). The rename itself is synchronous (a metadata operation, no flush) so a synchronous
+ * `writeFileAtomic` issued meanwhile can never be overtaken by this older content. Resolves true when renamed.
+ */
+export async function writeFileAtomicAsync(file: string, data: string, commit: () => boolean): Promise<boolean> {
+  const dir = path.dirname(file);
+  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  const tmp = tempPathFor(file);
+  const fh = await fs.promises.open(tmp, 'wx', 0o600);
+  let renamed = false;
+  try {
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (commit()) { fs.renameSync(tmp, file); renamed = true; }
+  } finally {
+    if (!renamed) await fs.promises.unlink(tmp).catch(() => { /* already gone */ });
+  }
+  try {
+    const dh = await fs.promises.open(dir, 'r');
+    try { await dh.sync(); } finally { await dh.close(); }
+  } catch { /* best effort, as in writeFileAtomic */ }
+  return renamed;
+}
+
+/** A unique temp name next to `file` (same folder, so the rename stays on one file system). */
+function tempPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBase62(8)}.tmp`);
 }
 
 /** Reads a UTF-8 file, or undefined when it does not exist. */

@@ -1,5 +1,6 @@
 /** Anthropic Messages API. */
 import type { ProviderSpec } from './types';
+import { toolsFromHistory } from './quirks/tools-from-history';
 
 /** The API version sent when the caller did not send one. */
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -11,6 +12,6 @@ export const anthropicSpec: ProviderSpec = {
   defaultBaseUrl: 'https://api.anthropic.com/v1',
   auth: 'x-api-key',
   defaultHeaders: { 'anthropic-version': ANTHROPIC_VERSION },
-  quirks: [],
+  quirks: [toolsFromHistory],
   modelsPath: '/models',
 };

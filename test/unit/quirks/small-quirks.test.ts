@@ -7,6 +7,7 @@ import { reasoningEffortOnlyForReasoningModels } from '../../../src/gateway/prov
 import { stripClaudeAttribution } from '../../../src/gateway/providers/quirks/strip-claude-attribution';
 import { stripReasoningContent } from '../../../src/gateway/providers/quirks/strip-reasoning-content';
 import { fitOpenAIUser } from '../../../src/gateway/core/user-id';
+import { toolsFromHistory } from '../../../src/gateway/providers/quirks/tools-from-history';
 
 const ctx = (model: string) => ({ providerId: 'p', upstreamModel: model, baseUrl: 'http://127.0.0.1:1' });
 
@@ -58,5 +59,20 @@ describe('small quirks', () => {
     assert.equal(fitOpenAIUser(long).length, 64);
     assert.equal(fitOpenAIUser(long), fitOpenAIUser(long));
     assert.notEqual(fitOpenAIUser(long), fitOpenAIUser(long + 'x'));
+  });
+
+  it('tools-from-history defines tools that the history uses but the request does not declare', () => {
+    const req: ChatRequest = {
+      model: 'm', stream: false,
+      messages: [
+        { role: 'assistant', parts: [{ type: 'tool-call', callId: 'c1', name: 'shell', argsJson: '{}' }] },
+        { role: 'tool', parts: [{ type: 'tool-result', callId: 'c1', name: 'shell', content: [{ type: 'text', text: 'ok' }] }] },
+      ],
+    };
+    const out = toolsFromHistory.request!(req, ctx('m'));
+    assert.deepEqual(out.tools?.map((t) => t.name), ['shell']);
+    assert.deepEqual(out.toolChoice, { type: 'none' }, 'no tool was offered this turn');
+    const declared = { ...req, tools: [{ name: 'shell', parameters: { type: 'object' } }] };
+    assert.equal(toolsFromHistory.request!(declared, ctx('m')), declared);
   });
 });
