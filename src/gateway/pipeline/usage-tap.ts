@@ -84,9 +84,9 @@ function fromAnthropicUsage(u: Json, prev: Usage | undefined): Partial<Usage> {
 
 /** Reads usage from a whole (non-streamed) upstream JSON body of `protocol`. */
 export function usageFromJson(protocol: ProtocolId, body: Json): Usage | undefined {
+  if (protocol === 'openai-chat') { const u = obj(body.usage); return u ? fromOpenAIUsage(u) : undefined; }
   const tap = createUsageTap(protocol);
   switch (protocol) {
-    case 'openai-chat': { const u = obj(body.usage); return u ? fromOpenAIUsage(u) : undefined; }
     case 'anthropic-messages': tap.push({ event: 'message_start', data: JSON.stringify({ message: body }) }); break;
     case 'openai-responses': tap.push({ event: 'response.completed', data: JSON.stringify({ response: body }) }); break;
     case 'gemini': tap.push({ data: JSON.stringify(body) }); break;

@@ -4,14 +4,23 @@ import { GatewayError, invalidRequest } from '../core/errors';
 
 /** Reads and parses the body; errors are 400 `invalid_json` or 413 `request_too_large`. */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new GatewayError('invalid_request', `Request body is larger than ${limit} bytes`, { status: 413, code: 'request_too_large' });
-    chunks.push(chunk);
-  }
-  const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  // Plain 'data'/'end' listeners: measurably cheaper per request than an async iterator over the stream.
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new GatewayError('invalid_request', `Request body is larger than ${limit} bytes`, { status: 413, code: 'request_too_large' }));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
   if (!text.trim()) throw invalidRequest('The request body is empty; send a JSON object', undefined, 'invalid_json');
   let parsed: unknown;
   try { parsed = JSON.parse(text); } catch (e) {
