@@ -105,17 +105,20 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
     return r.rpdCount;
   };
 
-  const quotaState = (key: GatewayKeyRecord, r: KeyRuntime, now: number) => {
+  /**
+   * Used and held amounts against each quota. Held cost is only summed when `withSpend` (it walks the open
+   * requests; running float sums would drift), so the request path asks for it only when the key has a spend quota.
+   */
+  const quotaState = (key: GatewayKeyRecord, r: KeyRuntime, now: number, withSpend: boolean) => {
+    r.expirePending(now);
     const day = localDay(now);
-    const total = opts.usageStore.keyTotal(key.id);
-    const today = opts.usageStore.keyDay(key.id, day);
-    const heldAll = r.held(now);
-    const heldToday = r.held(now, day);
+    const total = opts.usageStore.keyTotalView(key.id);
+    const today = opts.usageStore.keyDayView(key.id, day);
     return {
       day,
-      tokens: { used: total.inputTokens + total.outputTokens, held: heldAll.tokens, limit: key.quotaTokens },
-      tokensToday: { used: today.inputTokens + today.outputTokens, held: heldToday.tokens, limit: key.quotaTokensPerDay },
-      spend: { used: total.cost, held: heldAll.cost, limit: key.quotaSpend },
+      tokens: { used: total.inputTokens + total.outputTokens, held: r.heldTokens(), limit: key.quotaTokens },
+      tokensToday: { used: today.inputTokens + today.outputTokens, held: r.heldTokens(day), limit: key.quotaTokensPerDay },
+      spend: { used: total.cost, held: withSpend ? r.heldCost() : 0, limit: key.quotaSpend },
     };
   };
 
@@ -123,7 +126,11 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
     new GatewayError('rate_limit', message, { code, retryAfterMs, retryable });
 
   function checkQuota(key: GatewayKeyRecord, r: KeyRuntime, now: number): void {
-    const q = quotaState(key, r, now);
+    if (key.quotaTokens === undefined && key.quotaTokensPerDay === undefined && key.quotaSpend === undefined) {
+      r.expirePending(now); // what quotaState would have done; keeps unrecorded settlements bounded
+      return;
+    }
+    const q = quotaState(key, r, now, key.quotaSpend !== undefined);
     const checks = [
       [q.tokens, 'token quota', false], [q.tokensToday, 'daily token quota', true], [q.spend, 'spend quota', false],
     ] as const;
@@ -141,11 +148,12 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
     const h: Record<string, string> = {};
     const reqLimit = key.rpm ?? key.rpd;
     if (reqLimit !== undefined) {
-      const used = key.rpm !== undefined ? r.window.length : r.rpdCount;
+      const used = key.rpm !== undefined ? r.windowCount() : r.rpdCount;
       h['x-ratelimit-limit-requests'] = String(reqLimit);
       h['x-ratelimit-remaining-requests'] = String(Math.max(0, reqLimit - used));
     }
-    const q = quotaState(key, r, now);
+    if (key.quotaTokens === undefined && key.quotaTokensPerDay === undefined) return h;
+    const q = quotaState(key, r, now, false);
     // Report the tightest token quota; remaining excludes nothing held, so it can reach 0 while requests run.
     const tokenQuotas = [q.tokens, q.tokensToday].filter((s) => s.limit !== undefined);
     if (tokenQuotas.length > 0) {
@@ -192,9 +200,9 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
       const r = rt(key.id);
       checkQuota(key, r, now);
       r.pruneWindow(now);
-      if (key.rpm !== undefined && r.window.length >= key.rpm) {
+      if (key.rpm !== undefined && r.windowCount() >= key.rpm) {
         throw refuse('rate_limit_rpm', `Rate limit of ${key.rpm} requests per minute reached for this gateway key.`,
-          Math.max(1, r.window[0]! + RPM_WINDOW_MS - now));
+          Math.max(1, r.oldestInWindow()! + RPM_WINDOW_MS - now));
       }
       const day = localDay(now);
       if (key.rpd !== undefined && rpdCount(key.id, r, day) >= key.rpd) {
@@ -206,7 +214,7 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
       }
 
       // Every check passed: consume.
-      r.window.push(now);
+      r.addToWindow(now);
       rpdCount(key.id, r, day);
       r.rpdCount++;
       r.inFlight++;
@@ -214,7 +222,7 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
       const estOut = req.maxTokens ?? defaultMax;
       const estIn = req.inputTokens ?? 0;
       const p = req.model !== undefined ? prices(req.model) : undefined;
-      r.reservations.set(id, { tokens: estIn + estOut, cost: costOf(p, estIn, estOut), day, at: now });
+      r.reserve(id, { tokens: estIn + estOut, cost: costOf(p, estIn, estOut), day, at: now });
       const requestId = req.requestId;
       if (requestId !== undefined) r.open.add(requestId);
       const headers = rateHeaders(key, r, now);
@@ -225,14 +233,14 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
           if (settled) return;
           settled = true;
           r.inFlight--;
-          r.reservations.delete(id);
+          r.release(id);
           if (requestId === undefined) return;
           r.open.delete(requestId);
           const early = r.recordedEarly.delete(requestId);
           if (usage && !early) {
             const tokens = usage.inputTokens + usage.outputTokens;
             const cost = costOf(prices(usage.model ?? req.model ?? ''), usage.inputTokens, usage.outputTokens, usage.cachedTokens);
-            r.pending.set(requestId, { tokens, cost, day, at: clock.now() });
+            r.holdPending(requestId, { tokens, cost, day, at: clock.now() });
           }
         },
       };
@@ -246,9 +254,9 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
       const now = clock.now();
       const r = rt(principal.keyId);
       r.pruneWindow(now);
-      const q = quotaState(principal.key, r, now);
+      const q = quotaState(principal.key, r, now, true);
       return describePrincipal(principal.key, opts.usageStore.forKey(principal.keyId), {
-        requestsLastMinute: r.window.length, requestsToday: rpdCount(principal.keyId, r, q.day), inFlight: r.inFlight,
+        requestsLastMinute: r.windowCount(), requestsToday: rpdCount(principal.keyId, r, q.day), inFlight: r.inFlight,
         heldTokens: q.tokens.held, usedTokens: q.tokens.used, usedTokensToday: q.tokensToday.used,
         heldTokensToday: q.tokensToday.held, spend: q.spend.used, heldSpend: q.spend.held,
       });

@@ -16,7 +16,7 @@ export function ensurePrivateDir(dir: string): void {
 export function writeFileAtomic(file: string, data: string): void {
   const dir = path.dirname(file);
   ensurePrivateDir(dir);
-  const tmp = tempPathFor(file);
+  const tmp = atomicTempPath(file);
   const fd = fs.openSync(tmp, 'wx', 0o600);
   try {
     fs.writeSync(fd, data);
@@ -43,10 +43,11 @@ export function writeFileAtomic(file: string, data: string): void {
  * file is dropped). The rename itself is synchronous (a metadata operation, no flush) so a synchronous
  * `writeFileAtomic` issued meanwhile can never be overtaken by this older content. Resolves true when renamed.
  */
-export async function writeFileAtomicAsync(file: string, data: string, commit: () => boolean): Promise<boolean> {
+export async function writeFileAtomicAsync(
+  file: string, data: string, commit: () => boolean, tmp = atomicTempPath(file),
+): Promise<boolean> {
   const dir = path.dirname(file);
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = tempPathFor(file);
   const fh = await fs.promises.open(tmp, 'wx', 0o600);
   let renamed = false;
   try {
@@ -68,7 +69,7 @@ export async function writeFileAtomicAsync(file: string, data: string, commit: (
 }
 
 /** A unique temp name next to `file` (same folder, so the rename stays on one file system). */
-function tempPathFor(file: string): string {
+export function atomicTempPath(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBase62(8)}.tmp`);
 }
 

@@ -4,51 +4,156 @@
 export const RPM_WINDOW_MS = 60_000;
 /** Settled usage not yet seen in the usage store is forgotten after this long (the pipeline never recorded it). */
 const PENDING_TTL_MS = 5 * 60_000;
+/** Window entries dropped from the front are only spliced away once they are this many and half the array. */
+const COMPACT_MIN = 1024;
 
 /** Tokens and cost held for a request. */
 export interface Hold { tokens: number; cost: number; day: string; at: number }
 
-/** The live state of one gateway key. */
+/**
+ * The live state of one gateway key. Every operation on the request path is O(1) amortized: the RPM window is an
+ * array with a moving head, and held tokens are running totals. Held cost is summed on demand (only keys with a
+ * spend quota and `GET /v1/usage` ask) because float running sums would drift from the exact per-request sum.
+ */
 export class KeyRuntime {
-  /** Admission times within the last minute, oldest first. */
-  readonly window: number[] = [];
   rpdDay = '';
   rpdCount = 0;
   inFlight = 0;
-  /** Open admissions' estimates, by admission number. */
-  readonly reservations = new Map<number, Hold>();
-  /** Settled usage whose UsageRecord has not reached the usage store yet, by request id. */
-  readonly pending = new Map<string, Hold>();
   /** Request ids of open admissions whose record already reached the store (settle must not add it again). */
   readonly recordedEarly = new Set<string>();
   /** Request ids of open admissions. */
   readonly open = new Set<string>();
 
-  /** Drops window entries older than the RPM window. */
-  pruneWindow(now: number): void {
-    let i = 0;
-    while (i < this.window.length && this.window[i]! <= now - RPM_WINDOW_MS) i++;
-    if (i > 0) this.window.splice(0, i);
+  /** Admission times, oldest first; entries before `head` have left the window. */
+  private readonly times: number[] = [];
+  private head = 0;
+  /** Open admissions' estimates, by admission number. */
+  private readonly reservations = new Map<number, Hold>();
+  /** Settled usage whose UsageRecord has not reached the usage store yet, by request id. */
+  private readonly pending = new Map<string, Hold>();
+  /** No pending entry is older than this (a lower bound: entries removed early do not raise it). */
+  private pendingOldest = Infinity;
+  /** Sum of tokens of every hold (reservations and pending), and per admission day. */
+  private tokensAll = 0;
+  private readonly tokensByDay = new Map<string, { tokens: number; holds: number }>();
+  private holds = 0;
+  /** False once a non-integer token count was added: then sums are recomputed in the original order. */
+  private tokensExact = true;
+
+  /** Requests admitted within the last minute (as of the last `pruneWindow`). */
+  windowCount(): number {
+    return this.times.length - this.head;
   }
 
-  /** Tokens and cost held by open reservations and unrecorded settlements, all days or one day. */
-  held(now: number, day?: string): { tokens: number; cost: number } {
-    let tokens = 0;
-    let cost = 0;
+  /** Admission time of the oldest request in the window. */
+  oldestInWindow(): number | undefined {
+    return this.head < this.times.length ? this.times[this.head] : undefined;
+  }
+
+  /** Counts an admission at `now` in the window. */
+  addToWindow(now: number): void {
+    this.times.push(now);
+  }
+
+  /** Drops window entries older than the RPM window. */
+  pruneWindow(now: number): void {
+    const times = this.times;
+    const cutoff = now - RPM_WINDOW_MS;
+    let h = this.head;
+    while (h < times.length && times[h]! <= cutoff) h++;
+    if (h === times.length) {
+      times.length = 0;
+      h = 0;
+    } else if (h >= COMPACT_MIN && h * 2 >= times.length) {
+      // Each entry is moved at most once per halving, so the splice is amortized O(1) per request.
+      times.splice(0, h);
+      h = 0;
+    }
+    this.head = h;
+  }
+
+  /** Holds `h` for the open admission number `id`. */
+  reserve(id: number, h: Hold): void {
+    this.reservations.set(id, h);
+    this.addHold(h);
+  }
+
+  /** Releases the reservation of admission `id`. */
+  release(id: number): void {
+    const h = this.reservations.get(id);
+    if (h === undefined) return;
+    this.reservations.delete(id);
+    this.removeHold(h);
+  }
+
+  /** Holds a settled request's real usage until its record reaches the usage store. */
+  holdPending(requestId: string, h: Hold): void {
+    const old = this.pending.get(requestId);
+    if (old !== undefined) this.removeHold(old);
+    this.pending.set(requestId, h);
+    this.addHold(h);
+    if (h.at < this.pendingOldest) this.pendingOldest = h.at;
+  }
+
+  /** Forgets pending usage older than the TTL (its record never came). */
+  expirePending(now: number): void {
+    // Nothing can have expired while the oldest possible entry is young enough: skip the scan.
+    if (!(now - this.pendingOldest > PENDING_TTL_MS)) return;
+    let oldest = Infinity;
     for (const [id, h] of this.pending) {
-      if (now - h.at > PENDING_TTL_MS) { this.pending.delete(id); continue; }
-      if (day === undefined || h.day === day) { tokens += h.tokens; cost += h.cost; }
+      if (now - h.at > PENDING_TTL_MS) { this.pending.delete(id); this.removeHold(h); continue; }
+      if (h.at < oldest) oldest = h.at;
     }
-    for (const h of this.reservations.values()) {
-      if (day === undefined || h.day === day) { tokens += h.tokens; cost += h.cost; }
-    }
-    return { tokens, cost };
+    this.pendingOldest = oldest;
+  }
+
+  /** Tokens held by open reservations and unrecorded settlements, all days or one day. Call `expirePending` first. */
+  heldTokens(day?: string): number {
+    if (!this.tokensExact) return this.sum('tokens', day);
+    if (day === undefined) return this.tokensAll;
+    return this.tokensByDay.get(day)?.tokens ?? 0;
+  }
+
+  /** Cost held by open reservations and unrecorded settlements, all days or one day. Call `expirePending` first. */
+  heldCost(day?: string): number {
+    return this.sum('cost', day);
   }
 
   /** Called when the usage store records `requestId`: its usage is now counted there. */
   recorded(requestId: string): void {
-    if (this.pending.delete(requestId)) return;
+    const h = this.pending.get(requestId);
+    if (h !== undefined) {
+      this.pending.delete(requestId);
+      this.removeHold(h);
+      return;
+    }
     if (this.open.has(requestId)) this.recordedEarly.add(requestId);
   }
 
+  /** Sums a field over pending settlements, then reservations, each in insertion order (the order sums always had). */
+  private sum(field: 'tokens' | 'cost', day: string | undefined): number {
+    let s = 0;
+    for (const h of this.pending.values()) if (day === undefined || h.day === day) s += h[field];
+    for (const h of this.reservations.values()) if (day === undefined || h.day === day) s += h[field];
+    return s;
+  }
+
+  private addHold(h: Hold): void {
+    this.holds++;
+    if (!Number.isSafeInteger(h.tokens)) this.tokensExact = false;
+    this.tokensAll += h.tokens;
+    const d = this.tokensByDay.get(h.day);
+    if (d) { d.tokens += h.tokens; d.holds++; } else this.tokensByDay.set(h.day, { tokens: h.tokens, holds: 1 });
+  }
+
+  private removeHold(h: Hold): void {
+    this.holds--;
+    this.tokensAll -= h.tokens;
+    const d = this.tokensByDay.get(h.day);
+    if (d) {
+      d.tokens -= h.tokens;
+      if (--d.holds === 0) this.tokensByDay.delete(h.day);
+    }
+    if (this.holds === 0) { this.tokensAll = 0; this.tokensExact = true; }
+  }
 }

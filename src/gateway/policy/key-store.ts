@@ -1,11 +1,11 @@
 /** Gateway keys: creation, lookup and persistence in `<dataDir>/keys.json` (hashes only, never the keys). */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GatewayError, invalidRequest } from '../core/errors';
 import { randomBase62 } from '../core/ids';
 import { systemClock, type Clock } from '../ports';
-import { readFileIfExists, writeFileAtomic } from './atomic-file';
+import { atomicTempPath, readFileIfExists, writeFileAtomic, writeFileAtomicAsync } from './atomic-file';
 import type { GatewayKeyLimits, GatewayKeyRecord, GatewayKeyStatus } from './types';
 
 /** Every gateway key starts with this; it lets secret scanners and our own logs recognise them. */
@@ -15,6 +15,11 @@ const KEY_RANDOM_LENGTH = 40;
 const RELOAD_CHECK_MS = 1000;
 /** How often the last-use times are written back; they are informational and not worth a write per request. */
 const LAST_USED_FLUSH_MS = 60_000;
+/**
+ * The timer writes last-use times off the event loop this long before `authenticate` would write them
+ * synchronously, so that fallback (for a loop too busy to run timers, or a hand-driven clock) stays idle.
+ */
+const LAST_USED_TIMER_LEAD_MS = 2_000;
 
 /** Options of `KeyStore.create`. */
 export interface CreateKeyOptions extends GatewayKeyLimits {
@@ -44,9 +49,15 @@ const NUMERIC_LIMITS = ['rpm', 'rpd', 'concurrency', 'quotaTokens', 'quotaTokens
  * sha256 suffices here: a key carries 40 base62 characters (~238 bits) of randomness, so a leaked hash cannot be
  * brute-forced. Slow password hashes (scrypt, argon2) exist for low-entropy secrets and would cost every request.
  */
-function hashKey(plaintext: string): Buffer {
-  return createHash('sha256').update(plaintext, 'utf8').digest();
+function hashKeyHex(plaintext: string): string {
+  // crypto.hash (Node >= 20.12) skips the Hash object; VS Code's older Electron Node may lack it.
+  return typeof crypto.hash === 'function'
+    ? crypto.hash('sha256', plaintext, 'hex')
+    : crypto.createHash('sha256').update(plaintext, 'utf8').digest('hex');
 }
+
+/** A stored key with what `authenticate` needs ready: its digest as bytes and its public record. */
+interface KeyEntry { stored: StoredKey; digest: Buffer; record?: GatewayKeyRecord }
 
 function publicRecord(k: StoredKey): GatewayKeyRecord {
   const { hash: _hash, ...rest } = k;
@@ -95,11 +106,17 @@ function parseKeysFile(text: string, file: string): KeysFile {
 export class KeyStore {
   readonly file: string;
   private keys: StoredKey[] = [];
-  private byHash = new Map<string, StoredKey>();
+  private byHash = new Map<string, KeyEntry>();
   private signature = '';
   private lastCheck = -Infinity;
   private readonly lastUsed = new Map<string, number>();
   private lastUsedFlush: number;
+  private lastUsedTimer: NodeJS.Timeout | undefined;
+  /** The asynchronous last-use write in flight, and its temp file (removed by close). */
+  private lastUsedWriting: Promise<void> | undefined;
+  private lastUsedTmp: string | undefined;
+  /** Bumped by every synchronous write: an asynchronous write begun earlier must not replace it. */
+  private generation = 0;
 
   constructor(readonly dataDir: string, private readonly clock: Clock = systemClock) {
     this.file = path.join(dataDir, 'keys.json');
@@ -127,7 +144,7 @@ export class KeyStore {
       const key = KEY_PREFIX + randomBase62(KEY_RANDOM_LENGTH);
       const stored: StoredKey = {
         ...stripUndefined({ ...opts }), id: 'key_' + randomBase62(16), name, status: 'active',
-        createdAt: this.clock.now(), hint: key.slice(-4), hash: hashKey(key).toString('hex'),
+        createdAt: this.clock.now(), hint: key.slice(-4), hash: hashKeyHex(key),
       };
       keys.push(stored);
       return { key, record: publicRecord(stored) };
@@ -202,13 +219,17 @@ export class KeyStore {
       try { this.reload(); } catch { /* keep the last good keys while another writer fixes the file */ }
     }
     if (!plaintext.startsWith(KEY_PREFIX) || plaintext.length !== KEY_PREFIX.length + KEY_RANDOM_LENGTH) return undefined;
-    const digest = hashKey(plaintext);
-    const k = this.byHash.get(digest.toString('hex'));
+    const hex = hashKeyHex(plaintext);
+    const e = this.byHash.get(hex);
     // The map lookup finds the candidate; the constant-time comparison is what accepts it.
-    if (!k || !timingSafeEqual(Buffer.from(k.hash, 'hex'), digest)) return undefined;
+    if (!e || !crypto.timingSafeEqual(e.digest, Buffer.from(hex, 'hex'))) return undefined;
+    const k = e.stored;
     this.lastUsed.set(k.id, now);
     if (now - this.lastUsedFlush >= LAST_USED_FLUSH_MS) this.flushLastUsed();
-    return this.withLastUsed(publicRecord(k));
+    else this.scheduleLastUsed();
+    // The public record is built once per key version; each caller gets its own shallow copy.
+    e.record ??= publicRecord(k);
+    return this.withLastUsed({ ...e.record });
   }
 
   /** Creates a key named "default" on first start (no keys.json yet); returns its plaintext only then. */
@@ -221,9 +242,61 @@ export class KeyStore {
   /** Writes pending last-use times. Call on shutdown. */
   close(): void {
     this.flushLastUsed();
+    // The process may exit before a superseded asynchronous write cleans up after itself.
+    if (this.lastUsedTmp !== undefined) { try { fs.unlinkSync(this.lastUsedTmp); } catch { /* not created or gone */ } }
+  }
+
+  /** Arms the timer that writes last-use times off the event loop, shortly before they would be due. */
+  private scheduleLastUsed(): void {
+    if (this.lastUsedTimer || this.lastUsedWriting) return;
+    const period = LAST_USED_FLUSH_MS - LAST_USED_TIMER_LEAD_MS;
+    // Clamped: a clock set back must not push the write out (or overflow setTimeout, which then fires at once).
+    const delay = Math.min(period, Math.max(0, this.lastUsedFlush + period - this.clock.now()));
+    this.lastUsedTimer = setTimeout(() => {
+      this.lastUsedTimer = undefined;
+      const run = this.flushLastUsedAsync().catch(() => { /* informational; retried later */ });
+      this.lastUsedWriting = run.finally(() => {
+        this.lastUsedWriting = undefined;
+        if (this.lastUsed.size > 0) this.scheduleLastUsed();
+      });
+    }, delay);
+    this.lastUsedTimer.unref();
+  }
+
+  /**
+   * Writes last-use times without blocking: fsync on the thread pool, then a synchronous rename only if no other
+   * write (ours or another process's) landed meanwhile; otherwise the times stay pending for the next try.
+   */
+  private async flushLastUsedAsync(): Promise<void> {
+    if (this.lastUsed.size === 0) return;
+    this.lastUsedFlush = this.clock.now();
+    this.reload();
+    const sig = this.signature;
+    const gen = this.generation;
+    const written = new Map(this.lastUsed);
+    const keys = this.keys.map((k) => ({ ...k }));
+    for (const k of keys) {
+      const t = written.get(k.id);
+      if (t !== undefined && (k.lastUsedAt ?? 0) < t) k.lastUsedAt = t;
+    }
+    const file: KeysFile = { version: 1, keys };
+    const tmp = atomicTempPath(this.file);
+    this.lastUsedTmp = tmp;
+    let renamed = false;
+    try {
+      renamed = await writeFileAtomicAsync(this.file, JSON.stringify(file, null, 2) + '\n',
+        () => gen === this.generation && this.statSignature() === sig, tmp);
+    } finally {
+      if (this.lastUsedTmp === tmp) this.lastUsedTmp = undefined;
+    }
+    if (!renamed) return;
+    // The file changed under the cached keys: the next lookup re-reads it (the overlay keeps times meanwhile).
+    this.signature = '';
+    for (const [id, t] of written) if (this.lastUsed.get(id) === t) this.lastUsed.delete(id);
   }
 
   private flushLastUsed(): void {
+    if (this.lastUsedTimer) { clearTimeout(this.lastUsedTimer); this.lastUsedTimer = undefined; }
     this.lastUsedFlush = this.clock.now();
     if (this.lastUsed.size === 0) return;
     const pending = new Map(this.lastUsed);
@@ -251,6 +324,7 @@ export class KeyStore {
     const keys = this.keys.map((k) => ({ ...k }));
     const result = fn(keys);
     const file: KeysFile = { version: 1, keys };
+    this.generation++;
     writeFileAtomic(this.file, JSON.stringify(file, null, 2) + '\n');
     this.setKeys(keys);
     this.signature = this.statSignature();
@@ -259,7 +333,7 @@ export class KeyStore {
 
   private setKeys(keys: StoredKey[]): void {
     this.keys = keys;
-    this.byHash = new Map(keys.map((k) => [k.hash, k]));
+    this.byHash = new Map(keys.map((k) => [k.hash, { stored: k, digest: Buffer.from(k.hash, 'hex') }]));
   }
 
   private statSignature(): string {

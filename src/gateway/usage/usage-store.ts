@@ -2,14 +2,18 @@
  * Usage accounting: aggregates per key × model × local day, per-key totals (for quotas), a bounded recent log.
  * Durability: each record is appended to `usage.log` at once (a kill -9 loses only requests still in flight);
  * `usage.json` is rewritten atomically at most once per `flushDelayMs` and on close, and the journal is then
- * truncated. Journal lines carry a sequence number and usage.json the last one it includes, so a crash between
- * the two steps never counts a record twice.
+ * cut down to the records the new usage.json lacks. Journal lines carry a sequence number and usage.json the last
+ * one it includes, so a crash between the two steps never counts a record twice.
+ *
+ * The timed rewrite runs off the event loop (write and fsync on the thread pool, one at a time); records that
+ * arrive meanwhile are kept in the journal. `flush()`/`close()` stay synchronous for shutdown and supersede a
+ * write still in flight.
  */
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { systemClock, type Clock } from '../ports';
-import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from '../policy/atomic-file';
+import { atomicTempPath, ensurePrivateDir, readFileIfExists, writeFileAtomic, writeFileAtomicAsync } from '../policy/atomic-file';
 import type { UsageRecord } from '../policy/types';
 import { lastLocalDays, localDay } from './local-day';
 import { addTotals, emptyTotals, totalsOf, type PriceLookup, type UsageTotals } from './totals';
@@ -56,6 +60,11 @@ export interface UsageSummary {
 
 /** Key id under which requests without a gateway key are aggregated. */
 export const ANONYMOUS_KEY = '-';
+
+const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND } = fs.constants;
+/** Flags of a fresh journal: created or emptied, then only appended to. */
+const APPEND_NEW = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
+const ZERO_TOTALS: Readonly<UsageTotals> = Object.freeze(emptyTotals());
 
 interface KeyState { name?: string; total: UsageTotals; days: Record<string, UsageTotals> }
 
@@ -104,6 +113,17 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
   private readonly recentLimit: number;
   private readonly retainDays: number;
   private closed = false;
+  /** Bumped by every synchronous flush and by close: an asynchronous write begun earlier must not commit. */
+  private generation = 0;
+  /** The asynchronous write in flight, and the one queued behind it. */
+  private writing: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  /** Temp file of the write in flight (removed by close, since the process may exit before the write ends). */
+  private writingTmp: string | undefined;
+  /** Journal lines appended since the in-flight write took its snapshot (they must survive its truncation). */
+  private tail: string[] | undefined;
+  /** Whether anything was recorded since the last snapshot. */
+  private dirty = false;
 
   constructor(private readonly opts: UsageStoreOptions) {
     super();
@@ -121,7 +141,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
       this.fd = fs.openSync(this.journalFile, 'a', 0o600);
       // End a line torn by a crash so the next record does not glue onto it.
       if (journal.length > 0 && !journal.endsWith('\n')) fs.writeSync(this.fd, '\n');
-      if (replayed > 0) this.scheduleFlush();
+      if (replayed > 0) { this.dirty = true; this.scheduleFlush(); }
     }
   }
 
@@ -129,7 +149,12 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
   record(rec: UsageRecord): void {
     if (this.closed) throw new Error('usage store is closed');
     const seq = this.state.seq + 1;
-    if (this.fd !== undefined) fs.writeSync(this.fd, JSON.stringify({ seq, r: rec }) + '\n');
+    if (this.fd !== undefined) {
+      const line = JSON.stringify({ seq, r: rec }) + '\n';
+      fs.writeSync(this.fd, line);
+      this.tail?.push(line);
+      this.dirty = true;
+    }
     this.apply(rec, seq);
     this.scheduleFlush();
     this.emit('record', rec);
@@ -143,6 +168,16 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
   /** Totals of the key on local day `day` (`YYYY-MM-DD`). */
   keyDay(keyId: string, day: string): UsageTotals {
     return { ...(this.state.keys[keyId]?.days[day] ?? emptyTotals()) };
+  }
+
+  /** `keyTotal` without the copy, for the per-request quota checks. Live: read it, do not keep it. */
+  keyTotalView(keyId: string): Readonly<UsageTotals> {
+    return this.state.keys[keyId]?.total ?? ZERO_TOTALS;
+  }
+
+  /** `keyDay` without the copy. Live: read it, do not keep it. */
+  keyDayView(keyId: string, day: string): Readonly<UsageTotals> {
+    return this.state.keys[keyId]?.days[day] ?? ZERO_TOTALS;
   }
 
   /** Usage of the last `days` local days (default 7), today included. */
@@ -191,14 +226,36 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
     };
   }
 
-  /** Writes usage.json now and empties the journal. */
+  /** Writes usage.json now and empties the journal (synchronously: for shutdown, tests and the CLI). */
   flush(): void {
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
     if (this.opts.readOnly || this.fd === undefined) return;
+    this.generation++; // a write still in flight holds an older snapshot
+    this.tail = undefined;
     this.prune();
     writeFileAtomic(this.file, JSON.stringify(this.state));
+    this.dirty = false;
     // Every journal line is now in usage.json (seq proves it), so the journal can start over.
     fs.ftruncateSync(this.fd, 0);
+  }
+
+  /**
+   * Writes usage.json without blocking the event loop, then drops the journal lines it covers. Resolves once
+   * everything recorded before the call is in usage.json (or was superseded by a synchronous flush/close).
+   */
+  flushAsync(): Promise<void> {
+    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.opts.readOnly || this.fd === undefined) return Promise.resolve();
+    if (this.writing) {
+      // One write at a time; calls during it share a single follow-up that snapshots everything up to then.
+      const next = (): Promise<void> => { this.queued = undefined; return this.flushAsync(); };
+      this.queued ??= this.writing.then(next, next);
+      return this.queued;
+    }
+    if (!this.dirty) return Promise.resolve();
+    const run = this.writeSnapshot().finally(() => { this.writing = undefined; });
+    this.writing = run;
+    return run;
   }
 
   /** Flushes and releases the journal. Records after close throw. */
@@ -206,7 +263,56 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    if (this.writingTmp !== undefined) { try { fs.unlinkSync(this.writingTmp); } catch { /* not created or gone */ } }
     if (this.fd !== undefined) { fs.closeSync(this.fd); this.fd = undefined; }
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    const gen = this.generation;
+    this.prune();
+    const text = JSON.stringify(this.state);
+    this.dirty = false;
+    const tail: string[] = [];
+    this.tail = tail;
+    const current = () => gen === this.generation && this.fd !== undefined;
+    let renamed = false;
+    const tmp = atomicTempPath(this.file);
+    this.writingTmp = tmp;
+    try {
+      renamed = await writeFileAtomicAsync(this.file, text, current, tmp);
+    } finally {
+      if (this.writingTmp === tmp) this.writingTmp = undefined;
+      if (this.tail === tail) this.tail = undefined;
+      if (!renamed && current()) this.dirty = true; // failed: the next timer tries again
+    }
+    if (renamed && current()) this.cutJournal(tail);
+  }
+
+  /**
+   * Leaves only `tail` (the lines after the snapshot just written) in the journal. A non-empty tail goes through
+   * a renamed temp file, so a crash at any point leaves either the old journal (its extra lines are skipped by
+   * seq) or the new one: never a journal missing a record usage.json lacks.
+   */
+  private cutJournal(tail: string[]): void {
+    const fd = this.fd!;
+    if (tail.length === 0) {
+      try { fs.ftruncateSync(fd, 0); } catch { /* the journal replays correctly as it is; the next flush retries */ }
+      return;
+    }
+    // The new journal is opened for appending before it replaces the old one, so `this.fd` always names usage.log.
+    const tmp = `${this.journalFile}.${process.pid}.tmp`;
+    let next: number | undefined;
+    try {
+      next = fs.openSync(tmp, APPEND_NEW, 0o600);
+      fs.writeSync(next, tail.join(''));
+      fs.renameSync(tmp, this.journalFile);
+    } catch {
+      // The old journal is intact and replays correctly; the next flush tries again.
+      if (next !== undefined) { try { fs.closeSync(next); fs.unlinkSync(tmp); } catch { /* gone */ } }
+      return;
+    }
+    this.fd = next;
+    try { fs.closeSync(fd); } catch { /* already unlinked by the rename; nothing to lose */ }
   }
 
   private apply(rec: UsageRecord, seq: number): void {
@@ -251,7 +357,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
     if (this.timer || this.flushDelayMs <= 0 || !Number.isFinite(this.flushDelayMs) || this.fd === undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      try { this.flush(); } catch { /* the journal still holds everything; the next flush retries */ }
+      this.flushAsync().catch(() => { /* the journal still holds everything; the next flush retries */ });
     }, this.flushDelayMs);
     this.timer.unref();
   }

@@ -1,0 +1,114 @@
+/**
+ * The non-blocking rewrite of usage.json: records that arrive while it is in flight stay in the journal, a
+ * synchronous flush or close supersedes it, and a crash at any point still replays every record exactly once.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageStore } from '../../../src/gateway/usage/usage-store';
+import { cleanupTempDirs, FakeClock, tempDataDir, usageRecord } from '../policy/fixtures';
+
+describe('usage/usage-store (asynchronous flush)', () => {
+  let dir: string;
+  let clock: FakeClock;
+  const open: UsageStore[] = [];
+  const store = (extra: Partial<ConstructorParameters<typeof UsageStore>[0]> = {}) => {
+    const s = new UsageStore({ dataDir: dir, clock, flushDelayMs: 0, ...extra });
+    open.push(s);
+    return s;
+  };
+  const journalSeqs = () => fs.readFileSync(path.join(dir, 'usage.log'), 'utf8').split('\n').filter(Boolean)
+    .map((l) => (JSON.parse(l) as { seq: number }).seq);
+  const summarySeq = () => (JSON.parse(fs.readFileSync(path.join(dir, 'usage.json'), 'utf8')) as { seq: number }).seq;
+  const tempFiles = () => fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+  const rec = (n: number, s: UsageStore) => { for (let i = 0; i < n; i++) s.record(usageRecord({ keyId: 'k', time: clock.t })); };
+
+  beforeEach(() => { dir = tempDataDir(); clock = new FakeClock(); });
+  afterEach(() => {
+    for (const s of open.splice(0)) { try { s.close(); } catch { /* already closed */ } }
+    cleanupTempDirs();
+  });
+
+  it('writes the snapshot taken at the call and keeps records that arrive meanwhile in the journal', async () => {
+    const s = store();
+    rec(3, s);
+    const done = s.flushAsync();
+    assert.equal(fs.existsSync(path.join(dir, 'usage.json')), false, 'nothing written synchronously');
+    rec(2, s); // while the write is in flight
+    await done;
+    assert.equal(summarySeq(), 3);
+    assert.deepEqual(journalSeqs(), [4, 5], 'only the records usage.json lacks');
+    // A crash now (no close) loses nothing and counts nothing twice.
+    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 5);
+    rec(1, s);
+    assert.deepEqual(journalSeqs(), [4, 5, 6], 'appends continue on the new journal');
+    await s.flushAsync();
+    assert.equal(summarySeq(), 6);
+    assert.deepEqual(journalSeqs(), []);
+    assert.equal(fs.statSync(path.join(dir, 'usage.log')).mode & 0o777, 0o600);
+    assert.deepEqual(tempFiles(), []);
+  });
+
+  it('runs one write at a time and coalesces calls made during it into one follow-up', async () => {
+    const s = store();
+    rec(1, s);
+    const first = s.flushAsync();
+    rec(1, s);
+    const second = s.flushAsync();
+    rec(1, s);
+    const third = s.flushAsync();
+    assert.equal(second, third, 'calls during a write share the follow-up');
+    await first;
+    assert.equal(summarySeq(), 1);
+    await third;
+    assert.equal(summarySeq(), 3);
+    assert.deepEqual(journalSeqs(), []);
+    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 3);
+  });
+
+  it('a synchronous flush during an asynchronous write wins: the older snapshot never lands', async () => {
+    const s = store();
+    rec(2, s);
+    const done = s.flushAsync();
+    rec(1, s);
+    s.flush();
+    assert.equal(summarySeq(), 3);
+    await done;
+    assert.equal(summarySeq(), 3, 'not replaced by the seq-2 snapshot');
+    assert.deepEqual(journalSeqs(), []);
+    assert.deepEqual(tempFiles(), []);
+    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 3);
+  });
+
+  it('close during an asynchronous write leaves everything on disk and no temp file', async () => {
+    const s = store();
+    rec(2, s);
+    const done = s.flushAsync();
+    rec(1, s);
+    s.close();
+    await done;
+    assert.equal(summarySeq(), 3);
+    assert.deepEqual(journalSeqs(), []);
+    assert.deepEqual(tempFiles(), []);
+    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 3);
+  });
+
+  it('the timer flushes a replayed journal asynchronously after a crash', async () => {
+    const a = store();
+    rec(4, a);
+    // kill -9: no flush; a new process replays the journal and writes usage.json on its timer.
+    const b = store({ flushDelayMs: 5 });
+    assert.equal(b.keyTotal('k').requests, 4);
+    for (let i = 0; i < 200 && !fs.existsSync(path.join(dir, 'usage.json')); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && journalSeqs().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(summarySeq(), 4);
+    assert.deepEqual(journalSeqs(), []);
+  });
+
+  it('a clean store has nothing to write asynchronously', async () => {
+    const s = store();
+    await s.flushAsync();
+    assert.equal(fs.existsSync(path.join(dir, 'usage.json')), false);
+    store({ readOnly: true }).flushAsync();
+  });
+});
