@@ -1,7 +1,7 @@
 /** Extension entry: activate/deactivate only. Everything else is built by the composition root. */
 import * as vscode from 'vscode';
 import type { SwitchboardApi } from './host/api';
-import { redactText } from './host/redact';
+import { redactText } from './gateway/redact';
 import { createHostServices, type HostServices } from './host/services';
 
 let services: HostServices | undefined;

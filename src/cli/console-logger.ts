@@ -1,6 +1,6 @@
 /** A stderr logger for the headless CLI; every line passes through the redactor. */
 import type { Logger } from '../gateway/ports';
-import { redact } from '../gateway/redact';
+import { redactText } from '../gateway/redact';
 
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 type Level = (typeof LEVELS)[number];
@@ -11,7 +11,7 @@ export function consoleLogger(level: Level, secrets: () => Iterable<string>, wri
   const log = (l: Level) => (message: string, fields?: Record<string, unknown>) => {
     if (LEVELS.indexOf(l) > max) return;
     const extra = fields && Object.keys(fields).length ? ' ' + JSON.stringify(fields) : '';
-    write(redact(`${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} ${message}${extra}`, secrets()));
+    write(redactText(`${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} ${message}${extra}`, secrets()));
   };
   return { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug') };
 }

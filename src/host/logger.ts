@@ -1,6 +1,6 @@
 /** The gateway Logger on top of a VS Code LogOutputChannel, redacting every secret. Structural types only. */
 import type { Logger } from '../gateway/ports';
-import { redactText, redactValue } from './redact';
+import { redactText, redactValue } from '../gateway/redact';
 
 /** The part of `vscode.LogOutputChannel` we use. */
 export interface LogChannelLike {

@@ -4,7 +4,7 @@
  * cleared when turned off.
  */
 import { EventEmitter } from 'node:events';
-import { redact } from '../redact';
+import { redactText } from '../redact';
 
 /** Headers and body of one captured message. */
 export interface InspectedMessage { headers: Record<string, string>; body: string; truncated: boolean }
@@ -81,7 +81,7 @@ export class Inspector extends EventEmitter<{ entry: [InspectorEntry]; cleared: 
     return { headers: safe, body: this.scrub(truncated ? body.slice(0, this.limits.maxBodyBytes) : body), truncated };
   }
 
-  private scrub(text: string): string { return redact(text, this.secrets()); }
+  private scrub(text: string): string { return redactText(text, this.secrets()); }
 }
 
 function flatten(h: Record<string, string | string[] | undefined>): Record<string, string> {

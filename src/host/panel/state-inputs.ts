@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { PanelState } from '../../shared/webview-protocol';
 import { readHostSettings } from '../config-mapping';
-import { redactText } from '../redact';
+import { redactText } from '../../gateway/redact';
 import { settingsGetter } from '../settings';
 import type { PanelDeps } from './deps';
 import { buildPanelState, panelLang, type KeyCounters, type PanelStateInput } from './panel-state';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHostLogger, type LogChannelLike, type LogLevel } from '../../../src/host/logger';
-import { REDACTED } from '../../../src/host/redact';
+import { REDACTED } from '../../../src/gateway/redact';
 
 function channel(): LogChannelLike & { lines: string[] } {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { REDACTED, redactText, redactValue } from '../../../src/host/redact';
+import { REDACTED, redactText, redactValue } from '../../src/gateway/redact';
 
-describe('host/redact', () => {
+describe('redact', () => {
   it('replaces every known secret by value, longest first', () => {
     const out = redactText('keys abcdef123456 and abcdef123456789 used', ['abcdef123456', 'abcdef123456789']);
     assert.equal(out, `keys ${REDACTED} and ${REDACTED} used`);
