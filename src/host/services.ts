@@ -68,15 +68,17 @@ export async function createHostServices(context: vscode.ExtensionContext, chann
     takeoverPollMs: TAKEOVER_POLL_MS,
   });
   disposables.push(controller);
+  // The item re-renders on every in-flight change; today's totals are read at most 4 times a second (the
+  // coalesced render after a finished request, 300 ms later, always sees fresh totals).
+  let today: { at: number; gw: unknown; value: { requests: number; inputTokens: number; outputTokens: number } } | undefined;
   const statusBar = new StatusBar(controller, () => {
     const gw = controller.gateway;
     if (!gw) return {};
-    const t = gw.usage.summary({ days: 1 }).totals;
-    return {
-      today: { requests: t.requests, inputTokens: t.inputTokens, outputTokens: t.outputTokens },
-      providers: gw.config.providers.filter((p) => p.enabled !== false).length,
-      route: describeProxy(proxy),
-    };
+    if (!today || today.gw !== gw || Date.now() - today.at > 250) {
+      const t = gw.usage.summary({ days: 1 }).totals;
+      today = { at: Date.now(), gw, value: { requests: t.requests, inputTokens: t.inputTokens, outputTokens: t.outputTokens } };
+    }
+    return { today: today.value, providers: gw.config.providers.filter((p) => p.enabled !== false).length, route: describeProxy(proxy) };
   });
   disposables.push(statusBar);
 
