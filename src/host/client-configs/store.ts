@@ -2,6 +2,7 @@
  * Writes a planned config with a backup manifest next to it, and restores from that manifest. The manifest keeps
  * the original bytes, so Restore is byte-exact when nobody touched the file since; otherwise only our part is undone.
  */
+import { readFileIfExists } from '../../gateway/policy/atomic-file';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,14 +35,7 @@ export interface RestoreResult { file: string; outcome: 'restored' | 'reverted-o
 const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** Reads a file as utf8, or undefined when it does not exist. */
-export function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
+export const readIfExists = readFileIfExists;
 
 function readManifest(file: string): BackupManifest | undefined {
   const raw = readIfExists(backupPath(file));
