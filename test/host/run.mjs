@@ -4,7 +4,7 @@
 // Usage (from the project root): node test/host/run.mjs [--extension-tests-path out/test/host/suite/index.js]
 //   [--timeout 300] [--artifacts .vscode-test/host] [--keep-tmp 1]   (or env HOST_TIMEOUT, HOST_VERBOSE=1 ...)
 // Recipe: /work/shared/recipes/vscode-extension-host-tests.md (no internet needed: npm packages + Debian chromium).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -26,7 +26,11 @@ const timeoutMs = Number(opt('timeout', '300')) * 1000;
 const artifacts = path.resolve(root, opt('artifacts', '.vscode-test/host'));
 const keep = !!opt('keep-tmp', '');
 
-for (const [what, file] of [['compiled test runner (npm run compile:host)', extTests], ['extension bundle (node esbuild.mjs)', path.join(extDev, 'dist/extension.js')],
+// --install-vsix FILE: install a packaged .vsix into the server's extensions folder first (the development path is
+// then a small probe extension whose tests check the installed copy; see test/host/vsix-probe/).
+const vsix = opt('install-vsix', '') ? path.resolve(root, opt('install-vsix', '')) : undefined;
+const mainFile = vsix ? path.join(extDev, 'package.json') : path.join(extDev, 'dist/extension.js');
+for (const [what, file] of [['compiled test runner (npm run compile:host)', extTests], ['extension bundle (node esbuild.mjs)', mainFile], ...(vsix ? [['packaged extension (npm run package)', vsix]] : []),
   ['VS Code server (bash test/host/setup.sh)', serverMain], ['Node 24 (bash test/host/setup.sh)', nodeBin], ['chromium (apt-get install chromium)', browserPath]]) {
   if (!fs.existsSync(file)) { console.error(`[host-test] missing ${what}: ${file}`); process.exit(1); }
 }
@@ -67,6 +71,13 @@ process.on('SIGINT', async () => { await cleanup(); process.exit(130); });
 process.on('SIGTERM', async () => { await cleanup(); process.exit(143); });
 
 try {
+  if (vsix) {
+    log('installing', path.basename(vsix));
+    const r = spawnSync(nodeBin, [serverMain, '--install-extension', vsix, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs['user-data'], '--server-data-dir', dirs['server-data'], '--accept-server-license-terms'],
+      { encoding: 'utf8', timeout: 120_000, env: { ...process.env, HOME: dirs.home } });
+    fs.writeFileSync(path.join(artifacts, 'install-vsix.log'), `${r.stdout}\n${r.stderr}`);
+    if (r.status !== 0) throw new Error(`installing ${vsix} failed (exit ${r.status}); see ${path.join(artifacts, 'install-vsix.log')}`);
+  }
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   let page;
