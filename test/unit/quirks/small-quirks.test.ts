@@ -8,6 +8,7 @@ import { stripClaudeAttribution } from '../../../src/gateway/providers/quirks/st
 import { stripReasoningContent } from '../../../src/gateway/providers/quirks/strip-reasoning-content';
 import { fitOpenAIUser } from '../../../src/gateway/core/user-id';
 import { toolsFromHistory } from '../../../src/gateway/providers/quirks/tools-from-history';
+import { cacheBreakpoints } from '../../../src/gateway/providers/quirks/cache-breakpoints';
 
 const ctx = (model: string) => ({ providerId: 'p', upstreamModel: model, baseUrl: 'http://127.0.0.1:1' });
 
@@ -74,5 +75,17 @@ describe('small quirks', () => {
     assert.deepEqual(out.toolChoice, { type: 'none' }, 'no tool was offered this turn');
     const declared = { ...req, tools: [{ name: 'shell', parameters: { type: 'object' } }] };
     assert.equal(toolsFromHistory.request!(declared, ctx('m')), declared);
+  });
+
+  it('cache-breakpoints marks an untagged translated Anthropic body without touching the input', () => {
+    const body = {
+      model: 'claude', max_tokens: 10, system: [{ type: 'text', text: 'sys' }],
+      tools: [{ name: 't', input_schema: { type: 'object' } }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }] }, { role: 'assistant', content: [{ type: 'text', text: 'b' }] }, { role: 'user', content: [{ type: 'text', text: 'c' }] }],
+    };
+    const out = cacheBreakpoints.wireBody!(body, ctx('claude'));
+    const marks = JSON.stringify(out).split('"cache_control"').length - 1;
+    assert.ok(marks >= 2 && marks <= 4, `${marks} breakpoints`);
+    assert.equal(JSON.stringify(body).includes('cache_control'), false, 'input not mutated');
   });
 });

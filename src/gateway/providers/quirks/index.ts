@@ -10,11 +10,12 @@ import { stripGeminiSchema } from './strip-gemini-schema';
 import { stripClaudeAttribution } from './strip-claude-attribution';
 import { reasoningEffortOnlyForReasoningModels } from './reasoning-effort-models';
 import { toolsFromHistory } from './tools-from-history';
+import { cacheBreakpoints } from './cache-breakpoints';
 
 /** Name → quirk. Each quirk lives in its own file in this folder. */
 export const QUIRKS: Readonly<Record<string, Quirk>> = Object.fromEntries(
   [developerToSystem, noStreamOptions, stripReasoningContent, textToolCallsQuirk, stripGeminiSchema, geminiThoughtSignatures,
-    stripClaudeAttribution, reasoningEffortOnlyForReasoningModels, toolsFromHistory].map((q) => [q.name, q]),
+    stripClaudeAttribution, reasoningEffortOnlyForReasoningModels, toolsFromHistory, cacheBreakpoints].map((q) => [q.name, q]),
 );
 
 /** Looks a quirk up by name; config validation reports unknown names before this is reached. */
