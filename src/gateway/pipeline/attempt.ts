@@ -7,13 +7,14 @@ import { protocols } from '../protocols';
 import type { ProviderRuntime } from '../providers/runtime';
 import { authHeaders } from '../providers/runtime';
 import type { UpstreamKey } from '../routing/types';
-import { sendUpstream, transportError } from '../transport/upstream';
+import type { Readable } from 'node:stream';
+import { sendUpstreamReply, transportError, type UpstreamReply } from '../transport/upstream';
 import { openSse, type OpenedSse } from './sse-source';
 import type { CallerRequest, PreparedCall } from './prepare';
 
 /** A committed upstream answer: either a whole body or an opened SSE stream. */
 export type Committed =
-  | { kind: 'json'; status: number; text: string; contentType: string }
+  | { kind: 'json'; status: number; text: string; contentType: string; /** The body as received (`text` encoded). */ bytes: Buffer }
   | { kind: 'sse'; status: number; sse: OpenedSse };
 
 const ANTHROPIC_PASS_HEADERS = ['anthropic-version', 'anthropic-beta'];
@@ -31,6 +32,35 @@ function forwardedHeaders(caller: CallerRequest, prepared: PreparedCall): Record
   return out;
 }
 
+/** Built header objects per provider (keyed by accept + secret), while the provider's config object is the same. */
+const headerCache = new WeakMap<ProviderRuntime, { config: ProviderRuntime['config']; byKey: Map<string, Record<string, string>> }>();
+
+/** The upstream request headers; the common case (no per-request headers) is built once and reused (undici only reads it). */
+function upstreamHeaders(caller: CallerRequest, prepared: PreparedCall, provider: ProviderRuntime, key: UpstreamKey | undefined): Record<string, string> {
+  const build = (): Record<string, string> => ({
+    'content-type': 'application/json',
+    accept: prepared.stream ? 'text/event-stream' : 'application/json',
+    ...provider.spec.defaultHeaders,
+    ...prepared.headers,
+    ...forwardedHeaders(caller, prepared),
+    ...provider.config.headers,
+    ...(key ? authHeaders(provider.spec, key.secret) : {}),
+  });
+  const perRequest = prepared.upstreamProtocol === 'anthropic-messages' && caller.protocol === 'anthropic-messages';
+  if (perRequest) return build();
+  for (const _ in prepared.headers) return build();
+  let cached = headerCache.get(provider);
+  if (!cached || cached.config !== provider.config) { cached = { config: provider.config, byKey: new Map() }; headerCache.set(provider, cached); }
+  const id = `${prepared.stream ? 's' : 'j'}${key ? key.secret : ''}`;
+  let h = cached.byKey.get(id);
+  if (!h) {
+    h = build();
+    if (cached.byKey.size >= 256) cached.byKey.clear();
+    cached.byKey.set(id, h);
+  }
+  return h;
+}
+
 /** The error an upstream sent as its very first stream event (e.g. Anthropic's overloaded_error): not committed yet. */
 function firstEventError(protocol: ProtocolId, first: SseEvent | undefined): GatewayError | undefined {
   if (!first) return undefined;
@@ -43,46 +73,53 @@ export async function attemptUpstream(
   caller: CallerRequest, prepared: PreparedCall, provider: ProviderRuntime, key: UpstreamKey | undefined, signal: AbortSignal,
   dispatcher?: Dispatcher,
 ): Promise<Committed> {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: prepared.stream ? 'text/event-stream' : 'application/json',
-    ...provider.spec.defaultHeaders,
-    ...prepared.headers,
-    ...forwardedHeaders(caller, prepared),
-    ...provider.config.headers,
-    ...(key ? authHeaders(provider.spec, key.secret) : {}),
-  };
+  const headers = upstreamHeaders(caller, prepared, provider, key);
   caller.trace?.upstream(provider.id, provider.baseUrl + prepared.path, headers, prepared.body);
-  const res = await sendUpstream({
-    url: provider.baseUrl + prepared.path, method: 'POST', headers, body: prepared.body,
-    dispatcher: dispatcher ?? provider.dispatcher, signal,
-    firstByteMs: prepared.stream ? provider.timeouts.firstByteStreamMs : provider.timeouts.firstByteMs,
-    idleMs: provider.timeouts.idleMs, providerId: provider.id,
-  });
-  const contentType = String(res.headers['content-type'] ?? '');
+  let res: UpstreamReply;
   try {
+    res = await sendUpstreamReply({
+      url: provider.baseUrl + prepared.path, method: 'POST', headers, body: prepared.body,
+      dispatcher: dispatcher ?? provider.dispatcher, signal,
+      firstByteMs: prepared.stream ? provider.timeouts.firstByteStreamMs : provider.timeouts.firstByteMs,
+      idleMs: provider.timeouts.idleMs, providerId: provider.id,
+    });
+  } catch (e) {
+    throw retryableBeforeCommit(transportError(e, provider.id, provider.timeouts));
+  }
+  const contentType = String(res.headers['content-type'] ?? '');
+  if (res.whole) {
+    const bytes = withoutBom(res.whole);
     if (res.statusCode >= 400) {
-      const text = await res.body.text();
+      const text = bytes.toString('utf8');
       let parsed: unknown = text;
       try { parsed = JSON.parse(text); } catch { /* keep the text */ }
       const err = protocols[prepared.upstreamProtocol].decodeError(res.statusCode, parsed, res.headers);
-      throw new GatewayError(err.kind, err.message, { ...err.info, status: err.info.status ?? res.statusCode, provider: provider.id });
+      throw retryableBeforeCommit(new GatewayError(err.kind, err.message, { ...err.info, status: err.info.status ?? res.statusCode, provider: provider.id }));
     }
-    // Some upstreams stream even when asked not to; the pipeline then aggregates (see reshape.ts).
-    if (contentType.includes('text/event-stream')) {
-      const sse = await openSse(res.body as unknown as AsyncIterable<Buffer> & { destroy(e?: Error): void });
-      const early = firstEventError(prepared.upstreamProtocol, sse.first);
-      if (early) {
-        sse.close();
-        throw new GatewayError(early.kind, early.message, { ...early.info, provider: provider.id });
-      }
-      return { kind: 'sse', status: res.statusCode, sse };
-    }
-    return { kind: 'json', status: res.statusCode, text: await res.body.text(), contentType };
-  } catch (e) {
-    res.body.destroy();
-    const err = transportError(e, provider.id, provider.timeouts);
-    // Nothing reached the client yet, so even an idle timeout (headers, then silence) may try elsewhere.
-    throw err.kind === 'timeout' && err.info.retryable === false ? new GatewayError('timeout', err.message, { ...err.info, retryable: true }) : err;
+    return { kind: 'json', status: res.statusCode, text: bytes.toString('utf8'), contentType, bytes };
   }
+  // Some upstreams stream even when asked not to; the pipeline then aggregates (see reshape.ts).
+  const body = res.body;
+  try {
+    const sse = await openSse(body as AsyncIterable<Buffer> & Readable);
+    const early = firstEventError(prepared.upstreamProtocol, sse.first);
+    if (early) {
+      sse.close();
+      throw new GatewayError(early.kind, early.message, { ...early.info, provider: provider.id });
+    }
+    return { kind: 'sse', status: res.statusCode, sse };
+  } catch (e) {
+    body.destroy();
+    throw retryableBeforeCommit(transportError(e, provider.id, provider.timeouts));
+  }
+}
+
+/** Nothing reached the client yet, so even an idle timeout (headers, then silence) may try elsewhere. */
+function retryableBeforeCommit(err: GatewayError): GatewayError {
+  return err.kind === 'timeout' && err.info.retryable === false ? new GatewayError('timeout', err.message, { ...err.info, retryable: true }) : err;
+}
+
+/** Like undici's text(): a UTF-8 byte order mark is not part of the body's text. */
+function withoutBom(b: Buffer): Buffer {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? b.subarray(3) : b;
 }

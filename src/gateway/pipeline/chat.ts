@@ -2,6 +2,7 @@
  * The chat pipeline: map the model, try targets with failover, and turn the committed upstream answer into the
  * caller's protocol — byte for byte on the identity path, event by event when translating.
  */
+import { isUtf8 } from 'node:buffer';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors';
 import type { StreamEvent, Usage } from '../core/model';
@@ -40,7 +41,11 @@ export interface Routed { providerId: string; upstreamModel: string; keyLabel: s
 
 /** The pipeline's answer, ready to write. */
 export type ChatOutcome =
-  | { kind: 'json'; status: number; body: string; contentType: string; routed: Routed; usage?: Usage }
+  | {
+    kind: 'json'; status: number; body: string; contentType: string; routed: Routed; usage?: Usage;
+    /** `body` already encoded (the upstream's own bytes on the identity path): written as is, saving a re-encode. */
+    bytes?: Buffer;
+  }
   | {
     kind: 'sse'; routed: Routed; frames: AsyncGenerator<string | Buffer>; usage(): Usage | undefined; failed(): GatewayError | undefined;
     /** Set when the caller gets a streamed JSON array instead of SSE (Gemini without `alt=sse`). */
@@ -90,7 +95,12 @@ function jsonOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Commi
     throw new GatewayError('upstream', `${routed.providerId} answered with a body that is not JSON`, { provider: routed.providerId, code: 'bad_upstream_response' });
   }
   if (call.identity) {
-    return { kind: 'json', status: c.status, body: c.text, contentType: c.contentType || 'application/json', routed, usage: usageFromJson(call.upstreamProtocol, parsed) };
+    return {
+      kind: 'json', status: c.status, body: c.text, contentType: c.contentType || 'application/json', routed,
+      usage: usageFromJson(call.upstreamProtocol, parsed),
+      // Invalid UTF-8 was replaced in `text`; only bytes that decode losslessly may stand in for it.
+      bytes: isUtf8(c.bytes) ? c.bytes : undefined,
+    };
   }
   const response = protocols[call.upstreamProtocol].decodeResponse(parsed);
   for (const q of call.streamQuirks) q.response?.(response);

@@ -39,11 +39,27 @@ export async function serveModelRequest(sc: ServerContext, ctx: Koa.Context, spe
   sc.trackInflight(+1);
   try {
     outcome = await spec.run(abort.signal);
+    const routed = outcome.routed;
+    if (outcome.kind === 'json' && !spec.trace) {
+      // The hot path: headers straight onto the response (same names, values and order as `ctx.set(headers)`).
+      const res = ctx.res;
+      const limits = admission.headers;
+      for (const name in limits) res.setHeader(name, limits[name]!);
+      res.setHeader('x-mapped-model', routed.upstreamModel);
+      res.setHeader('x-switchboard-provider', routed.providerId);
+      res.setHeader('x-switchboard-key', routed.keyLabel);
+      res.setHeader('x-request-id', requestId);
+      ctx.status = status = outcome.status;
+      setType(ctx, outcome.contentType);
+      ctx.body = outcome.bytes ?? outcome.body;
+      usage = outcome.usage;
+      return;
+    }
     const headers: Record<string, string> = {
       ...admission.headers,
-      'x-mapped-model': outcome.routed.upstreamModel,
-      'x-switchboard-provider': outcome.routed.providerId,
-      'x-switchboard-key': outcome.routed.keyLabel,
+      'x-mapped-model': routed.upstreamModel,
+      'x-switchboard-provider': routed.providerId,
+      'x-switchboard-key': routed.keyLabel,
       'x-request-id': requestId,
     };
     spec.trace?.response(outcome.kind === 'json' ? outcome.status : 200, headers, outcome.kind === 'json' ? outcome.body : '', outcome.kind === 'sse');
@@ -51,7 +67,7 @@ export async function serveModelRequest(sc: ServerContext, ctx: Koa.Context, spe
       ctx.set(headers);
       ctx.status = status = outcome.status;
       ctx.type = outcome.contentType;
-      ctx.body = outcome.body;
+      ctx.body = outcome.bytes ?? outcome.body;
       usage = outcome.usage;
       return;
     }
@@ -83,6 +99,17 @@ export async function serveModelRequest(sc: ServerContext, ctx: Koa.Context, spe
     };
     sc.record(record);
   }
+}
+
+const typeCache = new Map<string, string>();
+
+/** `ctx.type = type`, remembering Koa's answer (a MIME lookup) for the few content types upstreams send. */
+function setType(ctx: Koa.Context, type: string): void {
+  const known = typeCache.get(type);
+  if (known !== undefined) { ctx.res.setHeader('Content-Type', known); return; }
+  ctx.type = type;
+  const set = ctx.res.getHeader('Content-Type');
+  if (typeof set === 'string' && typeCache.size < 64) typeCache.set(type, set);
 }
 
 /** Copies every frame written to the client into the inspector's capture. */
