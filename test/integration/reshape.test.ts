@@ -60,4 +60,12 @@ describe('reshaping answers to what the caller asked for', () => {
     assert.equal(text, 'whole answer');
     assert.equal(usage, 5);
   });
+
+  it('accepts an upstream JSON answer that starts with a UTF-8 byte order mark', async () => {
+    const body = { id: 'chatcmpl-b1', object: 'chat.completion', created: 1, model: 'gpt-fake', choices: [{ index: 0, message: { role: 'assistant', content: 'bom ok' }, finish_reason: 'stop', logprobs: null }], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } };
+    fake.enqueue({ kind: 'raw', status: 200, body: '\uFEFF' + JSON.stringify(body), contentType: 'application/json' });
+    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.key, maxRetries: 0 });
+    const res = await client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(res.choices[0]!.message.content, 'bom ok');
+  });
 });
