@@ -21,6 +21,7 @@ import { attemptUpstream, type Committed } from './attempt';
 import { prepareCall, type BodyRewriter, type CallerRequest, type PreparedCall } from './prepare';
 import { createUsageTap, isUsageOnlyChunk, usageFromJson } from './usage-tap';
 import { aggregatedOutcome, replayedOutcome } from './reshape';
+import { modelNotFound, resolveModel } from './resolve';
 
 /** What the pipeline needs from the gateway. */
 export interface PipelineDeps {
@@ -54,14 +55,8 @@ export type ChatOutcome =
 
 /** Runs a chat request end to end (up to the first committed byte; the frames stream the rest). */
 export async function runChat(deps: PipelineDeps, caller: CallerRequest, signal: AbortSignal, affinity?: string): Promise<ChatOutcome> {
-  let resolution = deps.resolve(caller.canonical.model);
-  if (!resolution && deps.refreshModels) {
-    await deps.refreshModels();
-    resolution = deps.resolve(caller.canonical.model);
-  }
-  if (!resolution) {
-    throw new GatewayError('not_found', `The model '${caller.canonical.model}' does not exist or no provider serves it`, { code: 'model_not_found', param: 'model' });
-  }
+  const resolution = await resolveModel(deps, caller.canonical.model);
+  if (!resolution) throw modelNotFound(caller.canonical.model);
   const prepared = new Map<string, PreparedCall>();
   const result = await runWithFailover<Committed>(resolution.targets, {
     pools: (id: string): KeyPool | undefined => deps.providers.get(id)?.pool,

@@ -8,6 +8,7 @@ import type { ProtocolId } from '../core/model';
 import type { InboundContext } from '../protocols/types';
 import type { PipelineDeps, Routed } from './chat';
 import { attemptUpstream, type Committed } from './attempt';
+import { modelNotFound, resolveModel } from './resolve';
 import type { CallerRequest, PreparedCall } from './prepare';
 import type { ProviderRuntime } from '../providers/runtime';
 import { runWithFailover } from '../routing/failover';
@@ -34,11 +35,8 @@ export interface DirectResult { committed: Committed; routed: Routed }
 
 /** Resolves the model, keeps the targets that can serve the call, and runs it with failover. */
 export async function runDirectCall(deps: PipelineDeps, opts: DirectCallOptions): Promise<DirectResult> {
-  let resolution = deps.resolve(opts.model);
-  if (!resolution && deps.refreshModels) { await deps.refreshModels(); resolution = deps.resolve(opts.model); }
-  if (!resolution) {
-    throw new GatewayError('not_found', `The model '${opts.model}' does not exist or no provider serves it`, { code: 'model_not_found', param: 'model' });
-  }
+  const resolution = await resolveModel(deps, opts.model);
+  if (!resolution) throw modelNotFound(opts.model);
   const built = new Map<Target, DirectRequest>();
   const plan = resolution.targets.filter((t) => {
     const provider = deps.providers.get(t.providerId);

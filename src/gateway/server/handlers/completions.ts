@@ -9,6 +9,7 @@ import { GatewayError } from '../../core/errors';
 import type { Usage } from '../../core/model';
 import { isOpenAIFamily, runDirectCall } from '../../pipeline/direct-call';
 import { runChat, type ChatOutcome, type PipelineDeps } from '../../pipeline/chat';
+import { resolveModel } from '../../pipeline/resolve';
 import { protocols } from '../../protocols';
 import { passthroughBody, passthroughStream } from '../../protocols/openai-completions/passthrough';
 import { echoPrefix, toChatBody, validateCompletionRequest } from '../../protocols/openai-completions/request';
@@ -28,9 +29,7 @@ type Served = ChatOutcome;
 
 /** Whether the model's first target can take `/completions` itself. */
 async function servedNatively(deps: PipelineDeps, model: string): Promise<boolean> {
-  let resolution = deps.resolve(model);
-  if (!resolution && deps.refreshModels) { await deps.refreshModels(); resolution = deps.resolve(model); }
-  const first = resolution?.targets[0];
+  const first = (await resolveModel(deps, model))?.targets[0];
   const provider = first ? deps.providers.get(first.providerId) : undefined;
   return provider !== undefined && isOpenAIFamily(provider);
 }

@@ -3,30 +3,28 @@
  * estimated with a tokenizer (documented as an estimate). Never a fake 0: Claude Code would stop compacting.
  */
 import type Koa from 'koa';
-import { GatewayError } from '../../core/errors';
 import { decodeCountTokensRequest } from '../../protocols/anthropic-messages';
 import { authHeaders } from '../../providers/runtime';
 import type { ProviderRuntime } from '../../providers/runtime';
 import { estimateInputTokens } from '../../tokens/estimate';
-import { sendUpstream } from '../../transport/upstream';
+import { sendUpstreamReply } from '../../transport/upstream';
+import { modelNotFound } from '../../pipeline/resolve';
 import { readJsonBody } from '../body';
 import type { ServerContext } from '../context';
 import type { Principal } from '../../policy/types';
-import { inboundOf } from './chat';
 
 /** Asks an Anthropic upstream to count; undefined when that fails (then we estimate). */
 async function countUpstream(provider: ProviderRuntime, body: Record<string, unknown>, model: string, headers: Record<string, string>, signal: AbortSignal): Promise<unknown> {
   const key = provider.pool.acquire(model, Date.now());
   if (!key) return undefined;
   try {
-    const res = await sendUpstream({
+    const res = await sendUpstreamReply({
       url: `${provider.baseUrl}/messages/count_tokens`, method: 'POST', body: JSON.stringify({ ...body, model }),
       headers: { 'content-type': 'application/json', ...provider.spec.defaultHeaders, ...headers, ...provider.config.headers, ...authHeaders(provider.spec, key.secret) },
       dispatcher: provider.dispatcher, signal, firstByteMs: provider.timeouts.firstByteMs, idleMs: provider.timeouts.idleMs, providerId: provider.id,
     });
-    const text = await res.body.text();
-    if (res.statusCode !== 200) return undefined;
-    const parsed = JSON.parse(text) as { input_tokens?: unknown };
+    if (res.statusCode !== 200 || !res.whole) { res.body?.destroy(); return undefined; }
+    const parsed = JSON.parse(res.whole.toString('utf8')) as { input_tokens?: unknown };
     return typeof parsed.input_tokens === 'number' && parsed.input_tokens > 0 ? parsed : undefined;
   } catch { return undefined; }
 }
@@ -36,12 +34,11 @@ export function countTokensHandler(sc: ServerContext): Koa.Middleware {
   return async (ctx) => {
     ctx.state.protocol = 'anthropic-messages';
     const body = await readJsonBody(ctx.req, sc.config().server.bodyLimit);
-    const inbound = inboundOf(ctx);
     const canonical = decodeCountTokensRequest(body);
     const principal = ctx.state.principal as Principal | undefined;
     sc.access.admit(principal, { endpoint: 'count_tokens', model: canonical.model }).settle();
     const resolution = sc.pipeline().resolve(canonical.model);
-    if (!resolution) throw new GatewayError('not_found', `The model '${canonical.model}' does not exist or no provider serves it`, { code: 'model_not_found', param: 'model' });
+    if (!resolution) throw modelNotFound(canonical.model);
     const first = resolution.targets[0]!;
     const provider = sc.providers().get(first.providerId);
     if (provider?.spec.protocol === 'anthropic-messages') {
