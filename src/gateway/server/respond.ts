@@ -9,7 +9,6 @@ export const ANTHROPIC_PING = 'event: ping\ndata: {"type":"ping"}\n\n';
 
 /** Options of one SSE response. */
 export interface SseWriteOptions {
-  headers: Record<string, string>;
   keepAliveFrame: string;
   keepAliveMs: number;
   /** Overrides `text/event-stream` (Gemini's streamed JSON array). */
@@ -29,7 +28,8 @@ const endsAtBoundary = (f: string | Buffer): boolean =>
  * Resolves when the stream ended or the client went away (then the frames' generator is closed, which aborts upstream).
  */
 export async function writeSse(res: ServerResponse, frames: AsyncGenerator<string | Buffer>, opts: SseWriteOptions): Promise<void> {
-  res.writeHead(200, { 'content-type': opts.contentType ?? 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...opts.headers });
+  // Headers already set on `res` (routing, limits) are sent along with these.
+  res.writeHead(200, { 'content-type': opts.contentType ?? 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
   res.flushHeaders();
   let lastWrite = Date.now();
   let atBoundary = true;

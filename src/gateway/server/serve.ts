@@ -39,42 +39,30 @@ export async function serveModelRequest(sc: ServerContext, ctx: Koa.Context, spe
   sc.trackInflight(+1);
   try {
     outcome = await spec.run(abort.signal);
+    // Routing and limit headers go straight onto the response (no intermediate object on the hot path).
+    const res = ctx.res;
     const routed = outcome.routed;
-    if (outcome.kind === 'json' && !spec.trace) {
-      // The hot path: headers straight onto the response (same names, values and order as `ctx.set(headers)`).
-      const res = ctx.res;
-      const limits = admission.headers;
-      for (const name in limits) res.setHeader(name, limits[name]!);
-      res.setHeader('x-mapped-model', routed.upstreamModel);
-      res.setHeader('x-switchboard-provider', routed.providerId);
-      res.setHeader('x-switchboard-key', routed.keyLabel);
-      res.setHeader('x-request-id', requestId);
+    const limits = admission.headers;
+    for (const name in limits) res.setHeader(name, limits[name]!);
+    res.setHeader('x-mapped-model', routed.upstreamModel);
+    res.setHeader('x-switchboard-provider', routed.providerId);
+    res.setHeader('x-switchboard-key', routed.keyLabel);
+    res.setHeader('x-request-id', requestId);
+    if (spec.trace) {
+      const sent = Object.fromEntries(Object.entries(res.getHeaders()).map(([k, v]) => [k, String(v)]));
+      spec.trace.response(outcome.kind === 'json' ? outcome.status : 200, sent, outcome.kind === 'json' ? outcome.body : '', outcome.kind === 'sse');
+    }
+    if (outcome.kind === 'json') {
       ctx.status = status = outcome.status;
       setType(ctx, outcome.contentType);
       ctx.body = outcome.bytes ?? outcome.body;
       usage = outcome.usage;
       return;
     }
-    const headers: Record<string, string> = {
-      ...admission.headers,
-      'x-mapped-model': routed.upstreamModel,
-      'x-switchboard-provider': routed.providerId,
-      'x-switchboard-key': routed.keyLabel,
-      'x-request-id': requestId,
-    };
-    spec.trace?.response(outcome.kind === 'json' ? outcome.status : 200, headers, outcome.kind === 'json' ? outcome.body : '', outcome.kind === 'sse');
-    if (outcome.kind === 'json') {
-      ctx.set(headers);
-      ctx.status = status = outcome.status;
-      ctx.type = outcome.contentType;
-      ctx.body = outcome.bytes ?? outcome.body;
-      usage = outcome.usage;
-      return;
-    }
     ctx.respond = false;
     const sse = outcome;
-    await writeSse(ctx.res, spec.trace ? teeFrames(sse.frames, spec.trace) : sse.frames, {
-      headers, keepAliveMs: sc.keepAliveMs, contentType: sse.contentType,
+    await writeSse(res, spec.trace ? teeFrames(sse.frames, spec.trace) : sse.frames, {
+      keepAliveMs: sc.keepAliveMs, contentType: sse.contentType,
       keepAliveFrame: spec.protocol === 'anthropic-messages' ? ANTHROPIC_PING : KEEPALIVE_COMMENT,
       onFirstWrite: () => { ttft = sc.clock.now() - started; },
     });
