@@ -41,6 +41,8 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
   let providers = new Map<string, ProviderRuntime>();
   let mapper: ModelMapper;
   let prices: PriceLookup;
+  /** The providers' secrets, resolved once per configuration (the inspector scrubs every captured chunk with them). */
+  let secrets: string[] = [];
   let deps: PipelineDeps;
   let inflight = 0;
   let servers: http.Server[] = [];
@@ -50,6 +52,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
     const old = providers;
     providers = new Map(next.providers.map((p) => [p.id, buildProvider(p, next, old.get(p.id), options.dispatcher)]));
     mapper = createModelMapper(next.modelMappings, next.providers);
+    secrets = next.providers.flatMap((p) => resolveKeys(p.keys, process.env).map((k) => k.secret));
     prices = pricesFromConfig(next);
     for (const p of providers.values()) if (!p.config.models && p.models.length) mapper.setDiscovered(p.id, p.models.map((m) => m.id));
     const rules = next.requestRules.length ? compileRequestRules(next.requestRules) : undefined;
@@ -78,7 +81,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
   const keys = new KeyStore(options.dataDir, clock);
   const currentPrices: PriceLookup = (m, p) => prices(m, p);
   const usage = new UsageStore({ dataDir: options.dataDir, clock, prices: currentPrices });
-  const inspector = new Inspector(() => config.providers.flatMap((p) => resolveKeys(p.keys, process.env).map((k) => k.secret)));
+  const inspector = new Inspector(() => secrets);
   const access = createAccessPolicy({ keyStore: keys, usageStore: usage, clock, config, prices: currentPrices });
 
   const sc: ServerContext = {
