@@ -36,8 +36,9 @@ export async function serve(opts: ServeOptions): Promise<number> {
     return 1;
   }
   assertAuthModeAllowed(config.server);
-  const secrets = () => config.providers.flatMap((p) => resolveKeys(p.keys, process.env).map((k) => k.secret));
-  const logger = consoleLogger(config.logLevel, secrets);
+  // The config does not change while the CLI runs: resolve the secrets to scrub from log lines once.
+  const secrets = config.providers.flatMap((p) => resolveKeys(p.keys, process.env).map((k) => k.secret));
+  const logger = consoleLogger(config.logLevel, () => secrets);
   const gateway = createGateway({ config, dataDir: opts.dataDir, logger, version: VERSION });
   try {
     await gateway.start();
