@@ -9,7 +9,7 @@ import type { StreamEvent, Usage } from '../core/model';
 import { protocols } from '../protocols';
 import { pipeSteps, type StreamStep } from '../core/stream';
 import { encodeGeminiJsonArrayStream } from '../protocols/gemini';
-import type { SseEvent, SseFrame } from '../sse/types';
+import type { SseFrame } from '../sse/types';
 import type { ProviderRuntime, ProviderTimeouts } from '../providers/runtime';
 import { transportError } from '../transport/upstream';
 import type { Clock, Logger } from '../ports';
@@ -19,8 +19,9 @@ import type { Resolution } from '../routing/types';
 import { encodeSse } from '../sse/encode';
 import { attemptUpstream, type Committed } from './attempt';
 import { prepareCall, type BodyRewriter, type CallerRequest, type PreparedCall } from './prepare';
-import { createUsageTap, isUsageOnlyChunk, usageFromJson } from './usage-tap';
+import { usageFromJson } from './usage-tap';
 import { aggregatedOutcome, replayedOutcome } from './reshape';
+import { relaySse } from './relay';
 import { modelNotFound, resolveModel } from './resolve';
 
 /** What the pipeline needs from the gateway. */
@@ -115,27 +116,6 @@ function sseOutcome(
     : (e as { code?: unknown } | null)?.code === 'UND_ERR_BODY_TIMEOUT' ? transportError(e, routed.providerId, timeouts)
     : new GatewayError('upstream', `The stream from ${routed.providerId} broke: ${e instanceof Error ? e.message : String(e)}`, { provider: routed.providerId, code: 'stream_interrupted' }));
 
-  async function* identityFrames(): AsyncGenerator<string | Buffer> {
-    const tap = createUsageTap(call.upstreamProtocol);
-    let last: SseEvent | undefined;
-    try {
-      for await (const chunk of c.sse.chunks) {
-        for (const e of chunk.events) tap.push(e);
-        last = chunk.events.at(-1) ?? last;
-        if (!call.stripUsageChunk) { if (chunk.bytes.length) yield chunk.bytes; continue; }
-        const kept = chunk.events.filter((e) => !isUsageOnlyChunk(e));
-        if (kept.length) yield kept.map((e) => encodeSse(e)).join('');
-      }
-      if (!tap.sawTerminal) throw new GatewayError('upstream', `The stream from ${routed.providerId} ended before its final event`, { provider: routed.providerId, code: 'incomplete_stream' });
-    } catch (e) {
-      failure = toError(e);
-      logger.warn('upstream stream failed', { provider: routed.providerId, error: failure.message });
-      yield encodeSse(continueSequence(inbound.encodeError(failure).frame, last));
-    } finally {
-      usage = tap.usage;
-    }
-  }
-
   async function* translatedFrames(): AsyncGenerator<string | Buffer> {
     let decode = protocols[call.upstreamProtocol].decodeStream();
     for (const q of call.streamQuirks) { const s = q.stream?.(caller.canonical); if (s) decode = pipeSteps(decode, s); }
@@ -168,22 +148,20 @@ function sseOutcome(
     }
   }
 
+  if (call.identity) {
+    const relayed = relaySse(c.sse, {
+      protocol: call.upstreamProtocol, providerId: routed.providerId, stripUsageChunk: call.stripUsageChunk, requireTerminal: true,
+      toError, errorFrame: (err) => inbound.encodeError(err).frame,
+      onFailure: (err) => logger.warn('upstream stream failed', { provider: routed.providerId, error: err.message }),
+    });
+    return { kind: 'sse', routed, ...relayed };
+  }
   return {
     kind: 'sse', routed, contentType: jsonArray ? 'application/json; charset=utf-8' : undefined,
-    frames: call.identity ? identityFrames() : translatedFrames(),
+    frames: translatedFrames(),
     usage: () => usage,
     failed: () => failure,
   };
-}
-
-/** A Responses error frame must continue the stream's `sequence_number`s (the codec's standalone frame says 0). */
-function continueSequence(frame: SseFrame, last: SseEvent | undefined): SseFrame {
-  const seq = last && /"sequence_number":(\d+)/.exec(last.data);
-  if (!seq || 'comment' in frame || !frame.data.includes('"sequence_number"')) return frame;
-  try {
-    const data = JSON.parse(frame.data) as Record<string, unknown>;
-    return { ...frame, data: JSON.stringify({ ...data, sequence_number: Number(seq[1]) + 1 }) };
-  } catch { return frame; }
 }
 
 /** Wraps a frame encoder so it yields SSE text. */
