@@ -17,6 +17,7 @@ import { KeyStore } from './policy/key-store';
 import { UsageStore } from './usage/usage-store';
 import { pricesFromConfig, type PriceLookup } from './usage/totals';
 import { buildApp } from './server/app';
+import { frontDoor } from './server/model-lane';
 import type { ServerContext } from './server/context';
 import { close, listen } from './server/listen';
 import type { Gateway, GatewayEvents, GatewayOptions } from './types';
@@ -98,8 +99,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
     trackInflight: (d) => { inflight += d; events.emit('inflight', inflight); },
     record: (r: UsageRecord) => { usage.record(r); events.emit('request', r); },
   };
-  const app = buildApp(sc);
-  const handler = app.callback();
+  const handler = frontDoor(sc, buildApp(sc).callback());
 
   const stopServers = async (list: http.Server[], graceMs: number): Promise<void> => {
     await Promise.race([Promise.all(list.map(close)), new Promise((r) => setTimeout(r, graceMs).unref())]);

@@ -2,6 +2,22 @@
 import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 
+/** `application/json` as Koa labels JSON bodies, so every route answers alike. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Ends `res` with a whole body: a string or bytes written as they are, anything else as JSON. Headers already
+ * set on `res` (routing, limits, CORS) go along.
+ */
+export function sendBody(res: ServerResponse, status: number, body: unknown, contentType = JSON_TYPE, headers?: Record<string, string>): void {
+  const data = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  if (headers) for (const name in headers) res.setHeader(name, headers[name]!);
+  res.statusCode = status;
+  res.setHeader('content-type', contentType);
+  res.setHeader('content-length', typeof data === 'string' ? Buffer.byteLength(data) : data.length);
+  res.end(data);
+}
+
 /** The keep-alive frame of each protocol family while an upstream is silent. */
 export const KEEPALIVE_COMMENT = ': keep-alive\n\n';
 /** Anthropic clients expect `ping` events. */

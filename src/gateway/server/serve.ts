@@ -2,14 +2,14 @@
  * The lifecycle every model endpoint shares: admit (limits, quota reservation), count in-flight, run with an abort
  * signal tied to the client's socket, answer (JSON, or SSE frame by frame), then settle the admission and account.
  */
-import type Koa from 'koa';
 import { GatewayError } from '../core/errors';
 import type { ProtocolId, Usage } from '../core/model';
 import type { Capture } from '../inspector/inspector';
 import type { ChatOutcome } from '../pipeline/chat';
 import type { EndpointKind, Principal, UsageRecord } from '../policy/types';
 import type { ServerContext } from './context';
-import { ANTHROPIC_PING, KEEPALIVE_COMMENT, writeSse } from './respond';
+import type { Exchange } from './exchange';
+import { ANTHROPIC_PING, KEEPALIVE_COMMENT, sendBody, writeSse } from './respond';
 
 /** What one request is and how to run it. */
 export interface ServeSpec {
@@ -23,14 +23,15 @@ export interface ServeSpec {
   run(signal: AbortSignal): Promise<ChatOutcome>;
 }
 
-/** Serves `spec` on `ctx`; errors propagate to the error boundary after being accounted. */
-export async function serveModelRequest(sc: ServerContext, ctx: Koa.Context, spec: ServeSpec): Promise<void> {
-  const principal = ctx.state.principal as Principal | undefined;
-  const requestId = ctx.state.requestId as string;
+/** Serves `spec` on `ex`; errors propagate to the model lane (which renders them) after being accounted. */
+export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: ServeSpec): Promise<void> {
+  const principal = ex.principal;
+  const requestId = ex.requestId;
   const admission = sc.access.admit(principal, { endpoint: spec.endpoint, model: spec.model, maxTokens: spec.maxTokens, requestId });
   const started = sc.clock.now();
+  const res = ex.res;
   const abort = new AbortController();
-  ctx.res.once('close', () => { if (!ctx.res.writableFinished) abort.abort(); });
+  res.once('close', () => { if (!res.writableFinished) abort.abort(); });
   let outcome: ChatOutcome | undefined;
   let usage: Usage | undefined;
   let ttft: number | undefined;
@@ -40,7 +41,6 @@ export async function serveModelRequest(sc: ServerContext, ctx: Koa.Context, spe
   try {
     outcome = await spec.run(abort.signal);
     // Routing and limit headers go straight onto the response (no intermediate object on the hot path).
-    const res = ctx.res;
     const routed = outcome.routed;
     const limits = admission.headers;
     for (const name in limits) res.setHeader(name, limits[name]!);
@@ -53,13 +53,11 @@ export async function serveModelRequest(sc: ServerContext, ctx: Koa.Context, spe
       spec.trace.response(outcome.kind === 'json' ? outcome.status : 200, sent, outcome.kind === 'json' ? outcome.body : '', outcome.kind === 'sse');
     }
     if (outcome.kind === 'json') {
-      ctx.status = status = outcome.status;
-      setType(ctx, outcome.contentType);
-      ctx.body = outcome.bytes ?? outcome.body;
+      status = outcome.status;
       usage = outcome.usage;
+      sendBody(res, status, outcome.bytes ?? outcome.body, withCharset(outcome.contentType));
       return;
     }
-    ctx.respond = false;
     const sse = outcome;
     await writeSse(res, spec.trace ? teeFrames(sse.frames, spec.trace) : sse.frames, {
       keepAliveMs: sc.keepAliveMs, contentType: sse.contentType,
@@ -91,13 +89,14 @@ export async function serveModelRequest(sc: ServerContext, ctx: Koa.Context, spe
 
 const typeCache = new Map<string, string>();
 
-/** `ctx.type = type`, remembering Koa's answer (a MIME lookup) for the few content types upstreams send. */
-function setType(ctx: Koa.Context, type: string): void {
-  const known = typeCache.get(type);
-  if (known !== undefined) { ctx.res.setHeader('Content-Type', known); return; }
-  ctx.type = type;
-  const set = ctx.res.getHeader('Content-Type');
-  if (typeof set === 'string' && typeCache.size < 64) typeCache.set(type, set);
+/** JSON and text types without a charset get `; charset=utf-8` (as Koa labels them); remembered for the few types upstreams send. */
+function withCharset(type: string): string {
+  let known = typeCache.get(type);
+  if (known === undefined) {
+    known = /charset=/i.test(type) || !/json|^text\//i.test(type) ? type : `${type}; charset=utf-8`;
+    if (typeCache.size < 64) typeCache.set(type, known);
+  }
+  return known;
 }
 
 /** Copies every frame written to the client into the inspector's capture. */

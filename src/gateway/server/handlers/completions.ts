@@ -4,7 +4,6 @@
  * suffix, logprobs). Otherwise the prompt becomes one user message served by the chat pipeline in the openai-chat
  * protocol, and the chat answer is re-encoded as `text_completion` objects or chunks.
  */
-import type Koa from 'koa';
 import { GatewayError } from '../../core/errors';
 import type { Usage } from '../../core/model';
 import { isOpenAIFamily, runDirectCall } from '../../pipeline/direct-call';
@@ -19,8 +18,9 @@ import { usageFromJson } from '../../pipeline/usage-tap';
 import type { InboundContext } from '../../protocols/types';
 import { readJsonBody } from '../body';
 import type { ServerContext } from '../context';
+import { inboundOf } from '../exchange';
 import { serveModelRequest } from '../serve';
-import { inboundOf } from './chat';
+import type { ModelHandler } from './chat';
 
 type Json = Record<string, unknown>;
 
@@ -74,19 +74,19 @@ async function serveTranslated(deps: PipelineDeps, body: Json, inbound: InboundC
 }
 
 /** Handles a legacy completions request: validate, admit, serve (pass-through or translated), account. */
-export function completionsHandler(sc: ServerContext): Koa.Middleware {
-  return async (ctx) => {
-    ctx.state.protocol = 'openai-chat';
-    const body = await readJsonBody(ctx.req, sc.config().server.bodyLimit);
+export function completionsHandler(sc: ServerContext): ModelHandler {
+  return async (ex) => {
+    ex.protocol = 'openai-chat';
+    const body = await readJsonBody(ex.req, sc.config().server.bodyLimit);
     validateCompletionRequest(body);
     const model = body.model as string;
     const stream = body.stream === true;
     const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : undefined;
-    await serveModelRequest(sc, ctx, {
+    await serveModelRequest(sc, ex, {
       endpoint: 'completions', protocol: 'openai-chat', model, maxTokens, stream,
       run: async (signal) => {
         const deps = sc.pipeline();
-        const inbound = inboundOf(ctx);
+        const inbound = inboundOf(ex);
         return (await servedNatively(deps, model))
           ? servePassthrough(deps, body, inbound, signal)
           : serveTranslated(deps, body, inbound, signal);

@@ -2,7 +2,6 @@
  * POST /v1/messages/count_tokens: forwarded to an Anthropic upstream when the mapped model lives there, else
  * estimated with a tokenizer (documented as an estimate). Never a fake 0: Claude Code would stop compacting.
  */
-import type Koa from 'koa';
 import { decodeCountTokensRequest } from '../../protocols/anthropic-messages';
 import { authHeaders } from '../../providers/runtime';
 import type { ProviderRuntime } from '../../providers/runtime';
@@ -11,7 +10,9 @@ import { sendUpstreamReply } from '../../transport/upstream';
 import { modelNotFound } from '../../pipeline/resolve';
 import { readJsonBody } from '../body';
 import type { ServerContext } from '../context';
-import type { Principal } from '../../policy/types';
+import { headerOf } from '../exchange';
+import { sendBody } from '../respond';
+import type { ModelHandler } from './chat';
 
 /** Asks an Anthropic upstream to count; undefined when that fails (then we estimate). */
 async function countUpstream(provider: ProviderRuntime, body: Record<string, unknown>, model: string, headers: Record<string, string>, signal: AbortSignal): Promise<unknown> {
@@ -30,24 +31,22 @@ async function countUpstream(provider: ProviderRuntime, body: Record<string, unk
 }
 
 /** The count_tokens handler. */
-export function countTokensHandler(sc: ServerContext): Koa.Middleware {
-  return async (ctx) => {
-    ctx.state.protocol = 'anthropic-messages';
-    const body = await readJsonBody(ctx.req, sc.config().server.bodyLimit);
+export function countTokensHandler(sc: ServerContext): ModelHandler {
+  return async (ex) => {
+    ex.protocol = 'anthropic-messages';
+    const body = await readJsonBody(ex.req, sc.config().server.bodyLimit);
     const canonical = decodeCountTokensRequest(body);
-    const principal = ctx.state.principal as Principal | undefined;
-    sc.access.admit(principal, { endpoint: 'count_tokens', model: canonical.model }).settle();
+    sc.access.admit(ex.principal, { endpoint: 'count_tokens', model: canonical.model }).settle();
     const resolution = sc.pipeline().resolve(canonical.model);
     if (!resolution) throw modelNotFound(canonical.model);
     const first = resolution.targets[0]!;
     const provider = sc.providers().get(first.providerId);
     if (provider?.spec.protocol === 'anthropic-messages') {
       const pass: Record<string, string> = {};
-      for (const h of ['anthropic-version', 'anthropic-beta']) { const v = ctx.get(h); if (v) pass[h] = v; }
+      for (const h of ['anthropic-version', 'anthropic-beta']) { const v = headerOf(ex, h); if (v) pass[h] = v; }
       const counted = await countUpstream(provider, body, first.upstreamModel, pass, AbortSignal.timeout(30_000));
-      if (counted) { ctx.set('x-switchboard-token-count', 'upstream'); ctx.body = counted; return; }
+      if (counted) { sendBody(ex.res, 200, counted, undefined, { 'x-switchboard-token-count': 'upstream' }); return; }
     }
-    ctx.set('x-switchboard-token-count', 'estimate');
-    ctx.body = { input_tokens: estimateInputTokens(canonical) };
+    sendBody(ex.res, 200, { input_tokens: estimateInputTokens(canonical) }, undefined, { 'x-switchboard-token-count': 'estimate' });
   };
 }

@@ -1,5 +1,4 @@
 /** POST /v1/embeddings: OpenAI-shape embeddings served by OpenAI-family providers (pass-through) or Gemini. */
-import type Koa from 'koa';
 import { GatewayError } from '../../core/errors';
 import type { ProtocolId } from '../../core/model';
 import { runDirectCall, type DirectResult } from '../../pipeline/direct-call';
@@ -7,21 +6,22 @@ import { buildEmbeddingsCall, embeddingsNotSupported, parseEmbeddingsRequest } f
 import { encodeEmbeddingsAnswer } from '../../embeddings/response';
 import { readJsonBody } from '../body';
 import type { ServerContext } from '../context';
+import { inboundOf } from '../exchange';
 import { serveModelRequest } from '../serve';
-import { inboundOf } from './chat';
+import type { ModelHandler } from './chat';
 
 /** Handles an embeddings request: validate, admit, route with failover, convert, account. */
-export function embeddingsHandler(sc: ServerContext): Koa.Middleware {
-  return async (ctx) => {
-    ctx.state.protocol = 'openai-chat';
-    const body = await readJsonBody(ctx.req, sc.config().server.bodyLimit);
+export function embeddingsHandler(sc: ServerContext): ModelHandler {
+  return async (ex) => {
+    ex.protocol = 'openai-chat';
+    const body = await readJsonBody(ex.req, sc.config().server.bodyLimit);
     const req = parseEmbeddingsRequest(body);
-    await serveModelRequest(sc, ctx, {
+    await serveModelRequest(sc, ex, {
       endpoint: 'embeddings', protocol: 'openai-chat', model: req.model, stream: false,
       run: async (signal) => {
         const protocolOf = new Map<string, ProtocolId>();
         const { committed, routed }: DirectResult = await runDirectCall(sc.pipeline(), {
-          model: req.model, inbound: inboundOf(ctx), signal,
+          model: req.model, inbound: inboundOf(ex), signal,
           build: (provider, model) => {
             const call = buildEmbeddingsCall(provider, model, req, body);
             if (call) protocolOf.set(provider.id, call.protocol);
