@@ -73,14 +73,20 @@ export function totalsOf(r: UsageRecord, prices: PriceLookup | undefined): Usage
  */
 export function pricesFromConfig(config: Pick<GatewayConfig, 'providers'>): PriceLookup {
   const qualified = new Map<string, ModelPrices>();
+  // The same per provider id, so the per-request lookup with a provider builds no `provider/model` string
+  // (provider ids cannot contain '/', so the two maps agree).
+  const byProvider = new Map<string, Map<string, ModelPrices>>();
   const bare = new Map<string, ModelPrices>();
   for (const p of config.providers) {
     for (const m of p.models ?? []) {
       if (typeof m === 'string' || !m.prices) continue;
       qualified.set(`${p.id}/${m.id}`, m.prices);
+      let models = byProvider.get(p.id);
+      if (!models) { models = new Map(); byProvider.set(p.id, models); }
+      models.set(m.id, m.prices);
       if (!bare.has(m.id)) bare.set(m.id, m.prices);
     }
   }
-  return (model, provider) => (provider !== undefined ? qualified.get(`${provider}/${model}`) : undefined)
+  return (model, provider) => (provider !== undefined ? byProvider.get(provider)?.get(model) : undefined)
     ?? qualified.get(model) ?? bare.get(model);
 }

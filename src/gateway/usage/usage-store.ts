@@ -1,9 +1,14 @@
 /**
  * Usage accounting: aggregates per key × model × local day, per-key totals (for quotas), a bounded recent log.
- * Durability: each record is appended to `usage.log` at once (a kill -9 loses only requests still in flight);
- * `usage.json` is rewritten atomically at most once per `flushDelayMs` and on close, and the journal is then
- * cut down to the records the new usage.json lacks. Journal lines carry a sequence number and usage.json the last
- * one it includes, so a crash between the two steps never counts a record twice.
+ * Durability: each record becomes a journal line in `usage.log`; the lines of one event-loop turn are appended
+ * together, in one write, when the turn ends (setImmediate). So a kill -9 loses the requests still in flight plus
+ * the records finished in the current event-loop turn (well under a millisecond of work); everything recorded in
+ * earlier turns is on disk. A normal exit loses nothing: `flush()`, `close()` and the process 'exit' hook write
+ * pending lines synchronously, and so does anything that reads or cuts the journal (opening a store in the same
+ * process, the journal cut after a snapshot). `usage.json` is rewritten atomically at most once per `flushDelayMs`
+ * and on close, and the journal is then cut down to the records the new usage.json lacks. Journal lines carry a
+ * sequence number and usage.json the last one it includes, so a crash between the two steps never counts a record
+ * twice.
  *
  * The timed rewrite runs off the event loop (write and fsync on the thread pool, one at a time); records that
  * arrive meanwhile are kept in the journal. `flush()`/`close()` stay synchronous for shutdown and supersede a
@@ -65,6 +70,55 @@ const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND } = fs.constants;
 /** Flags of a fresh journal: created or emptied, then only appended to. */
 const APPEND_NEW = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
 const ZERO_TOTALS: Readonly<UsageTotals> = Object.freeze(emptyTotals());
+const newDay = (): Record<string, Record<string, UsageTotals>> => ({});
+const newKeyModels = (): Record<string, UsageTotals> => ({});
+
+/** Strings JSON writes as they are: no quote, backslash, control character or (possibly lone) surrogate. */
+const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/** The JSON text of a record field: as `JSON.stringify(v)`, with plain strings and finite numbers done inline. */
+function json(v: unknown): string {
+  if (typeof v === 'string') return PLAIN_STRING.test(v) ? `"${v}"` : JSON.stringify(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? `${v}` : 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** The fields `journalLine` writes. A field added to UsageRecord but not here fails to compile below. */
+type Journaled = 'time' | 'requestId' | 'endpoint' | 'protocol' | 'keyId' | 'keyName' | 'model' | 'mappedModel'
+  | 'provider' | 'upstreamKey' | 'status' | 'errorCode' | 'inputTokens' | 'outputTokens' | 'cachedTokens' | 'latencyMs'
+  | 'ttftMs' | 'stream';
+type NoneMissing<T extends never> = T;
+type CheckJournaled = NoneMissing<Exclude<keyof UsageRecord, Journaled>>;
+
+/**
+ * The journal line of record `r`: the text of `JSON.stringify({ seq, r }) + '\n'` (same format, so any reader of
+ * the journal reads it), written field by field because the generic stringify was a large part of record()'s cost.
+ */
+export function journalLine(seq: number, r: UsageRecord): string {
+  let s = `{"seq":${seq},"r":{"time":${json(r.time)},"requestId":${json(r.requestId)},"endpoint":${json(r.endpoint)},"protocol":${json(r.protocol)}`;
+  if (r.keyId !== undefined) s += `,"keyId":${json(r.keyId)}`;
+  if (r.keyName !== undefined) s += `,"keyName":${json(r.keyName)}`;
+  s += `,"model":${json(r.model)}`;
+  if (r.mappedModel !== undefined) s += `,"mappedModel":${json(r.mappedModel)}`;
+  if (r.provider !== undefined) s += `,"provider":${json(r.provider)}`;
+  if (r.upstreamKey !== undefined) s += `,"upstreamKey":${json(r.upstreamKey)}`;
+  s += `,"status":${json(r.status)}`;
+  if (r.errorCode !== undefined) s += `,"errorCode":${json(r.errorCode)}`;
+  s += `,"inputTokens":${json(r.inputTokens)},"outputTokens":${json(r.outputTokens)},"cachedTokens":${json(r.cachedTokens)},"latencyMs":${json(r.latencyMs)}`;
+  if (r.ttftMs !== undefined) s += `,"ttftMs":${json(r.ttftMs)}`;
+  return s + `,"stream":${json(r.stream)}}}\n`;
+}
+
+/**
+ * Writers of the stores in this process that hold journal lines not yet written. A normal exit writes them (the
+ * 'exit' hook), and a store opening a journal writes them first, so it reads what this process recorded.
+ */
+const unwritten = new Set<() => void>();
+let exitHooked = false;
+function writeAllPending(): void {
+  for (const write of unwritten) write();
+}
 
 interface KeyState { name?: string; total: UsageTotals; days: Record<string, UsageTotals> }
 
@@ -124,6 +178,14 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
   private tail: string[] | undefined;
   /** Whether anything was recorded since the last snapshot. */
   private dirty = false;
+  /** Journal lines recorded in this event-loop turn, written together at its end (see `writePending`). */
+  private pending = '';
+  /** The end-of-turn write, scheduled by the first record of a turn. */
+  private pendingWrite: NodeJS.Immediate | undefined;
+  /** A journal write failed, maybe halfway through a line: the next write starts on a fresh line. */
+  private torn = false;
+  private readonly writePendingNow = (): void => this.writePending();
+  private readonly endOfTurn = (): void => { this.pendingWrite = undefined; this.writePending(); };
 
   constructor(private readonly opts: UsageStoreOptions) {
     super();
@@ -133,6 +195,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
     this.retainDays = opts.retainDays ?? 400;
     this.file = path.join(opts.dataDir, 'usage.json');
     this.journalFile = path.join(opts.dataDir, 'usage.log');
+    writeAllPending(); // lines this process recorded in the current turn belong in what is read below
     this.state = parseState(readFileIfExists(this.file));
     const journal = readFileIfExists(this.journalFile) ?? '';
     const replayed = this.replayJournal(journal);
@@ -141,6 +204,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
       this.fd = fs.openSync(this.journalFile, 'a', 0o600);
       // End a line torn by a crash so the next record does not glue onto it.
       if (journal.length > 0 && !journal.endsWith('\n')) fs.writeSync(this.fd, '\n');
+      if (!exitHooked) { exitHooked = true; process.on('exit', writeAllPending); }
       if (replayed > 0) { this.dirty = true; this.scheduleFlush(); }
     }
   }
@@ -150,8 +214,13 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
     if (this.closed) throw new Error('usage store is closed');
     const seq = this.state.seq + 1;
     if (this.fd !== undefined) {
-      const line = JSON.stringify({ seq, r: rec }) + '\n';
-      fs.writeSync(this.fd, line);
+      const line = journalLine(seq, rec);
+      if (this.pending === '') {
+        // First record of the turn: one write at the end of it carries every line of the turn.
+        this.pendingWrite ??= setImmediate(this.endOfTurn);
+        unwritten.add(this.writePendingNow);
+      }
+      this.pending += line;
       this.tail?.push(line);
       this.dirty = true;
     }
@@ -230,6 +299,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
   flush(): void {
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
     if (this.opts.readOnly || this.fd === undefined) return;
+    this.writePending(); // a crash before usage.json lands must still find them in the journal
     this.generation++; // a write still in flight holds an older snapshot
     this.tail = undefined;
     this.prune();
@@ -263,6 +333,8 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    if (this.pendingWrite) { clearImmediate(this.pendingWrite); this.pendingWrite = undefined; }
+    unwritten.delete(this.writePendingNow);
     if (this.writingTmp !== undefined) { try { fs.unlinkSync(this.writingTmp); } catch { /* not created or gone */ } }
     if (this.fd !== undefined) { fs.closeSync(this.fd); this.fd = undefined; }
   }
@@ -294,6 +366,9 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
    * seq) or the new one: never a journal missing a record usage.json lacks.
    */
   private cutJournal(tail: string[]): void {
+    // Lines still pending are either in the snapshot or in `tail`; writing them to the old journal first means
+    // that the old one, which stays in place if the cut fails, lacks nothing, and the new one gets no duplicates.
+    this.writePending();
     const fd = this.fd!;
     if (tail.length === 0) {
       try { fs.ftruncateSync(fd, 0); } catch { /* the journal replays correctly as it is; the next flush retries */ }
@@ -315,12 +390,40 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
     try { fs.closeSync(fd); } catch { /* already unlinked by the rename; nothing to lose */ }
   }
 
+  /**
+   * Appends the pending journal lines in one write. Runs at the end of the turn that recorded them, and
+   * synchronously before anything reads, replaces or truncates the journal, and on process exit.
+   */
+  private writePending(): void {
+    const text = this.pending;
+    if (text === '') return;
+    this.pending = '';
+    unwritten.delete(this.writePendingNow);
+    if (this.fd === undefined) return;
+    const data = this.torn ? '\n' + text : text;
+    try {
+      // Written as a string: a Buffer.from first costs more than the write. A short write (disk full) is continued
+      // rather than left as a torn line in the middle of the journal; with ASCII lines bytes = characters, so the
+      // byte length is only computed for lines with other characters.
+      const n = fs.writeSync(this.fd, data);
+      if (n !== data.length && n < Buffer.byteLength(data)) {
+        const rest = Buffer.from(data);
+        for (let off = n; off < rest.length;) off += fs.writeSync(this.fd, rest, off);
+      }
+      this.torn = false;
+    } catch {
+      // Not thrown: this runs at the end of a turn, where an error would take the gateway down for accounting.
+      // The records stay counted in memory (and `dirty`), so the next usage.json write still saves them.
+      this.torn = true;
+    }
+  }
+
   private apply(rec: UsageRecord, seq: number): void {
     this.state.seq = Math.max(this.state.seq, seq);
     const t = totalsOf(rec, this.opts.prices);
     const day = localDay(rec.time);
     const keyId = rec.keyId ?? ANONYMOUS_KEY;
-    const perKey = bucket(bucket(this.state.days, day, () => ({})), keyId, () => ({}));
+    const perKey = bucket(bucket(this.state.days, day, newDay), keyId, newKeyModels);
     addTotals(bucket(perKey, rec.model, emptyTotals), t);
     if (rec.keyId !== undefined) {
       const ks = bucket(this.state.keys, rec.keyId, (): KeyState => ({ total: emptyTotals(), days: {} }));

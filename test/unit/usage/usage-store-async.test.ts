@@ -23,6 +23,9 @@ describe('usage/usage-store (asynchronous flush)', () => {
   const tempFiles = () => fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'));
   const rec = (n: number, s: UsageStore) => { for (let i = 0; i < n; i++) s.record(usageRecord({ keyId: 'k', time: clock.t })); };
 
+  /** The end of the current event-loop turn, when the journal lines of the turn are written. */
+  const endOfTurn = () => new Promise<void>((r) => setImmediate(r));
+
   beforeEach(() => { dir = tempDataDir(); clock = new FakeClock(); });
   afterEach(() => {
     for (const s of open.splice(0)) { try { s.close(); } catch { /* already closed */ } }
@@ -41,6 +44,7 @@ describe('usage/usage-store (asynchronous flush)', () => {
     // A crash now (no close) loses nothing and counts nothing twice.
     assert.equal(store({ readOnly: true }).keyTotal('k').requests, 5);
     rec(1, s);
+    await endOfTurn();
     assert.deepEqual(journalSeqs(), [4, 5, 6], 'appends continue on the new journal');
     await s.flushAsync();
     assert.equal(summarySeq(), 6);
@@ -96,7 +100,8 @@ describe('usage/usage-store (asynchronous flush)', () => {
   it('the timer flushes a replayed journal asynchronously after a crash', async () => {
     const a = store();
     rec(4, a);
-    // kill -9: no flush; a new process replays the journal and writes usage.json on its timer.
+    await endOfTurn();
+    // kill -9 after that turn: no flush; a new process replays the journal and writes usage.json on its timer.
     const b = store({ flushDelayMs: 5 });
     assert.equal(b.keyTotal('k').requests, 4);
     for (let i = 0; i < 200 && !fs.existsSync(path.join(dir, 'usage.json')); i++) await new Promise((r) => setTimeout(r, 10));

@@ -15,6 +15,8 @@ describe('usage/usage-store', () => {
     open.push(s);
     return s;
   };
+  /** The end of the current event-loop turn, when the journal lines of the turn are written. */
+  const endOfTurn = () => new Promise<void>((r) => setImmediate(r));
   beforeEach(() => { dir = tempDataDir(); clock = new FakeClock(); });
   afterEach(() => {
     for (const s of open.splice(0)) { try { s.close(); } catch { /* already closed */ } }
@@ -72,10 +74,11 @@ describe('usage/usage-store', () => {
     assert.equal(fs.statSync(path.join(dir, 'usage.log')).mode & 0o777, 0o600);
   });
 
-  it('replays the journal after a crash (no flush), including a torn last line', () => {
+  it('replays the journal after a crash (no flush), including a torn last line', async () => {
     const a = store();
     for (let i = 0; i < 5; i++) a.record(usageRecord({ keyId: 'k', time: clock.t, inputTokens: 1, outputTokens: 1 }));
-    // Simulated kill -9: no flush or close; a half-written line at the end.
+    await endOfTurn();
+    // Simulated kill -9 after that turn: no flush or close; a half-written line at the end.
     fs.appendFileSync(path.join(dir, 'usage.log'), '{"seq":6,"r":{"time":');
     assert.equal(fs.existsSync(path.join(dir, 'usage.json')), false);
     const b = store();
@@ -85,15 +88,19 @@ describe('usage/usage-store', () => {
     assert.equal(c.keyTotal('k').requests, 6, 'the next record is not glued onto the torn line');
   });
 
-  it('never counts a record twice when a crash hits between writing usage.json and truncating the journal', () => {
+  it('never counts a record twice when a crash hits between writing usage.json and truncating the journal', async () => {
     const a = store();
     a.record(usageRecord({ keyId: 'k', time: clock.t }));
     a.record(usageRecord({ keyId: 'k', time: clock.t }));
+    await endOfTurn();
     const journal = fs.readFileSync(path.join(dir, 'usage.log'), 'utf8');
     a.flush();
     fs.writeFileSync(path.join(dir, 'usage.log'), journal); // as if the truncate never happened
     a.record(usageRecord({ keyId: 'k', time: clock.t }));
+    await endOfTurn();
     // The journal now holds seq 1 and 2 (already in usage.json) and 3.
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'usage.log'), 'utf8').split('\n').filter(Boolean)
+      .map((l) => (JSON.parse(l) as { seq: number }).seq), [1, 2, 3]);
     const b = store({ readOnly: true });
     assert.equal(b.keyTotal('k').requests, 3);
   });

@@ -1,0 +1,150 @@
+/**
+ * The usage journal's write path: the lines of one event-loop turn go to disk in one write at the end of the
+ * turn; flush, close, a normal exit and a store opening the same journal write them at once; a kill -9 loses
+ * only the current turn. And the hand-written journal line is exactly what JSON.stringify would write.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { UsageRecord } from '../../../src/gateway/policy/types';
+import { journalLine, UsageStore } from '../../../src/gateway/usage/usage-store';
+import { cleanupTempDirs, FakeClock, tempDataDir, usageRecord } from '../policy/fixtures';
+
+const STORE_MODULE = path.resolve('src/gateway/usage/usage-store.ts');
+
+describe('usage/usage-store (journal writes)', () => {
+  let dir: string;
+  let clock: FakeClock;
+  const open: UsageStore[] = [];
+  const store = (extra: Partial<ConstructorParameters<typeof UsageStore>[0]> = {}) => {
+    const s = new UsageStore({ dataDir: dir, clock, flushDelayMs: 0, ...extra });
+    open.push(s);
+    return s;
+  };
+  const journal = () => fs.readFileSync(path.join(dir, 'usage.log'), 'utf8');
+  const journalSeqs = () => journal().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { seq: number }).seq);
+  const endOfTurn = () => new Promise<void>((r) => setImmediate(r));
+  const rec = (n: number, s: UsageStore) => { for (let i = 0; i < n; i++) s.record(usageRecord({ keyId: 'k', time: clock.t })); };
+
+  beforeEach(() => { dir = tempDataDir(); clock = new FakeClock(); });
+  afterEach(() => {
+    for (const s of open.splice(0)) { try { s.close(); } catch { /* already closed */ } }
+    cleanupTempDirs();
+  });
+
+  it('writes the lines of a turn together when the turn ends, in seq order', async () => {
+    const s = store();
+    const seen: string[] = [];
+    s.on('record', (r) => seen.push(r.requestId));
+    rec(3, s);
+    assert.equal(seen.length, 3, 'record is emitted at once');
+    assert.equal(s.keyTotal('k').requests, 3, 'and counted at once');
+    assert.equal(journal(), '', 'nothing written during the turn');
+    await endOfTurn();
+    assert.deepEqual(journalSeqs(), [1, 2, 3]);
+    rec(2, s);
+    await endOfTurn();
+    assert.deepEqual(journalSeqs(), [1, 2, 3, 4, 5]);
+  });
+
+  it('flush and close write the pending lines of the turn', async () => {
+    const a = store();
+    rec(2, a);
+    a.flush();
+    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 2);
+    rec(1, a);
+    a.close();
+    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 3);
+    await endOfTurn(); // the end-of-turn write of a closed store does nothing
+    assert.equal(journal(), '');
+  });
+
+  it('a store opened in the same process reads the lines recorded earlier in the turn', () => {
+    const a = store();
+    rec(2, a);
+    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 2);
+    assert.deepEqual(journalSeqs(), [1, 2]);
+  });
+
+  it('an asynchronous snapshot taken while lines are pending keeps each record exactly once', async () => {
+    const s = store();
+    rec(3, s);
+    const done = s.flushAsync();
+    rec(2, s);
+    await done;
+    rec(1, s);
+    await endOfTurn();
+    assert.deepEqual(journalSeqs(), [4, 5, 6]);
+    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 6);
+  });
+
+  it('a normal exit writes the pending lines; a kill -9 loses only the current turn', function () {
+    this.timeout(60_000);
+    const child = (name: string, body: string) => {
+      const script = path.join(path.dirname(dir), name);
+      fs.writeFileSync(script, `const { UsageStore } = require(${JSON.stringify(STORE_MODULE)});
+        const s = new UsageStore({ dataDir: ${JSON.stringify(dir)}, flushDelayMs: 0 });
+        const rec = (i) => s.record({ time: Date.now(), requestId: 'r' + i, endpoint: 'chat', protocol: 'openai-chat',
+          keyId: 'k', model: 'm', status: 200, inputTokens: 1, outputTokens: 1, cachedTokens: 0, latencyMs: 1, stream: false });
+        ${body}`);
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 50_000 });
+      assert.equal(r.error, undefined);
+      return r;
+    };
+    const exited = child('exit.cjs', 'rec(1); rec(2); process.exit(3);');
+    assert.equal(exited.status, 3, exited.stderr);
+    assert.deepEqual(journalSeqs(), [1, 2]);
+
+    const killed = child('kill.cjs', `rec(1); rec(2);
+      setImmediate(() => setImmediate(() => { rec(3); process.kill(process.pid, 'SIGKILL'); }));`);
+    assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+    assert.deepEqual(journalSeqs(), [1, 2, 3, 4], 'the records of earlier turns survive; the killed turn is lost');
+    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 4);
+  });
+
+  describe('journalLine', () => {
+    const full: UsageRecord = {
+      time: 1_750_000_000_123, requestId: 'req_1', endpoint: 'chat', protocol: 'openai-chat', keyId: 'k1', keyName: 'laptop',
+      model: 'gpt-4o', mappedModel: 'gpt-4o-2024-08-06', provider: 'openai', upstreamKey: 'main', status: 429,
+      errorCode: 'rate_limit_rpm', inputTokens: 1234, outputTokens: 56, cachedTokens: 7, latencyMs: 812.5, ttftMs: 143,
+      stream: true,
+    };
+
+    it('is the text of JSON.stringify({ seq, r }) plus a newline', () => {
+      assert.equal(journalLine(42, full), JSON.stringify({ seq: 42, r: full }) + '\n');
+      const bare: UsageRecord = { time: 1, requestId: 'r', endpoint: 'models', protocol: 'p', model: '', status: 200,
+        inputTokens: 0, outputTokens: 0, cachedTokens: 0, latencyMs: 0, stream: false };
+      assert.equal(journalLine(1, bare), JSON.stringify({ seq: 1, r: bare }) + '\n');
+      // Fields present but undefined (as the server builds records) are left out, as JSON.stringify does.
+      const holes = { ...bare, keyId: undefined, keyName: undefined, mappedModel: undefined, provider: undefined,
+        upstreamKey: undefined, errorCode: undefined, ttftMs: undefined };
+      assert.equal(journalLine(2, holes), JSON.stringify({ seq: 2, r: holes }) + '\n');
+    });
+
+    it('escapes every string JSON.stringify escapes', () => {
+      const nasty = ['a"b', 'back\\slash', 'tab\there', 'nl\nx', '\u0000\u001f\u007f', 'lone \ud800 surrogate', 'tail \udfff',
+        '😀 emoji', '\u2028\u2029', 'ünïcödé', '</script>', ''];
+      for (const v of nasty) {
+        const r = { ...full, requestId: v, model: v, keyName: v, errorCode: v };
+        assert.equal(journalLine(7, r), JSON.stringify({ seq: 7, r }) + '\n', JSON.stringify(v));
+      }
+    });
+
+    it('writes numbers as JSON.stringify does, non-finite ones as null', () => {
+      for (const n of [0, -0, -1, 1.5, 1e21, 1e-7, 2 ** 53 + 2, Number.MAX_VALUE, NaN, Infinity, -Infinity]) {
+        const r = { ...full, latencyMs: n, ttftMs: n };
+        assert.equal(journalLine(1, r), JSON.stringify({ seq: 1, r }) + '\n', String(n));
+      }
+    });
+
+    it('replays lines written by JSON.stringify (older versions) and by journalLine alike', () => {
+      fs.mkdirSync(dir, { recursive: true });
+      const a = { ...full, time: clock.t, keyId: 'k' };
+      fs.writeFileSync(path.join(dir, 'usage.log'), JSON.stringify({ seq: 1, r: a }) + '\n' + journalLine(2, a));
+      const s = store({ readOnly: true });
+      assert.equal(s.keyTotal('k').requests, 2);
+      assert.deepEqual(s.recent(1)[0], a);
+    });
+  });
+});
