@@ -17,8 +17,8 @@ import { localDay, nextLocalMidnight } from '../usage/local-day';
 import { costOf, pricesFromConfig, type PriceLookup } from '../usage/totals';
 import type { UsageStore } from '../usage/usage-store';
 import type { KeyStore } from './key-store';
-import { KeyRuntime, RPM_WINDOW_MS } from './key-runtime';
-import { modelAllowed } from './model-glob';
+import { KeyRuntime, RPM_WINDOW_MS, type Hold } from './key-runtime';
+import { modelAllowed, modelFilter, type ModelMatcher } from './model-glob';
 import type { EndpointKind, GatewayKeyRecord, Principal, UsageRecord } from './types';
 import { describePrincipal, type PrincipalDescription } from './describe';
 
@@ -50,10 +50,13 @@ export interface AdmitRequest {
 /** Real usage of a finished request. */
 export interface SettleUsage { inputTokens: number; outputTokens: number; model?: string; cachedTokens?: number }
 
-/** An admitted request. Call `settle` exactly once when it ends (extra calls do nothing). */
+/**
+ * An admitted request. Call `settle` exactly once when it ends (extra calls do nothing), as a method
+ * (`admission.settle(…)`): it is not a bound function.
+ */
 export interface Admission {
-  /** `x-ratelimit-*` headers to add to the response. */
-  headers: Record<string, string>;
+  /** `x-ratelimit-*` headers to add to the response. Read-only: it may be shared between admissions. */
+  readonly headers: Readonly<Record<string, string>>;
   /** Releases the concurrency slot and replaces the quota reservation with the real usage. */
   settle(usage?: SettleUsage): void;
 }
@@ -75,17 +78,103 @@ export interface AccessPolicy {
   close(): void;
 }
 
-const NOT_COUNTED: ReadonlySet<EndpointKind> = new Set(['count_tokens', 'models', 'usage']);
-const NOOP_ADMISSION: Admission = { headers: {}, settle() {} };
+/** No headers; shared, hence frozen. */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const NOOP_ADMISSION: Admission = Object.freeze({ headers: NO_HEADERS, settle() {} });
 /** Retry hint when a limit frees up as soon as another request of the key ends. */
 const BUSY_RETRY_MS = 1000;
+const MISSING_KEY_MESSAGE = 'A gateway API key is required (Authorization: Bearer sb-…, x-api-key or x-goog-api-key).';
+
+/**
+ * What the policy derives once per version of a key: its principal (handed to every request of the key), its
+ * counters, its compiled model lists and the header strings that do not change between requests.
+ */
+interface KeyPlan {
+  readonly key: Readonly<GatewayKeyRecord>;
+  readonly principal: Principal;
+  readonly runtime: KeyRuntime;
+  readonly allows: ModelMatcher;
+  readonly hasQuota: boolean;
+  readonly hasTokenQuota: boolean;
+  /** The limit behind `x-ratelimit-*-requests` (rpm, else rpd) and its header value. */
+  readonly requestLimit: number | undefined;
+  readonly requestLimitText: string;
+  readonly quotaTokensText: string;
+  readonly quotaTokensPerDayText: string;
+}
+
+function authFailure(requireKey: boolean, kind: 'auth' | 'permission', code: string, message: string): undefined {
+  if (requireKey) throw new GatewayError(kind, message, { code });
+  return undefined;
+}
+
+function refuse(code: string, message: string, retryAfterMs?: number, retryable?: boolean): GatewayError {
+  return new GatewayError('rate_limit', message, { code, retryAfterMs, retryable });
+}
+
+/**
+ * Refuses when `used + held` reached `limit`. Exhausted for good: no Retry-After (a client retrying would only
+ * waste requests). Exhausted by open reservations: retry soon. Daily: retry at local midnight.
+ */
+function checkLimit(used: number, held: number, limit: number, label: string, daily: boolean, now: number): void {
+  if (used + held < limit) return;
+  const exhausted = used >= limit;
+  const retryAfterMs = daily && exhausted ? nextLocalMidnight(now) - now : exhausted ? undefined : BUSY_RETRY_MS;
+  throw refuse('quota_exceeded', `This gateway key has used its ${label}.`, retryAfterMs, retryAfterMs !== undefined);
+}
+
+/** What settling needs from its policy. */
+interface SettleContext { readonly prices: PriceLookup; readonly clock: Clock }
+
+/**
+ * An admitted request of a key; it is also the request's quota reservation (the `Hold` its runtime keeps), so an
+ * admission costs one object. A class rather than a closure for the same reason, and at module level so that
+ * every policy's admissions share one shape.
+ */
+class KeyAdmission implements Admission, Hold {
+  headers: Readonly<Record<string, string>> = NO_HEADERS;
+  private settled = false;
+
+  constructor(
+    private readonly ctx: SettleContext,
+    private readonly r: KeyRuntime,
+    readonly id: number,
+    private readonly requestId: string | undefined,
+    private readonly model: string | undefined,
+    readonly tokens: number,
+    readonly cost: number,
+    readonly day: string,
+    readonly at: number,
+  ) {}
+
+  settle(usage?: SettleUsage): void {
+    if (this.settled) return;
+    this.settled = true;
+    const r = this.r;
+    r.inFlight--;
+    r.release(this.id);
+    const requestId = this.requestId;
+    if (requestId === undefined) return;
+    r.open.delete(requestId);
+    const early = r.recordedEarly.delete(requestId);
+    if (usage && !early) {
+      const tokens = usage.inputTokens + usage.outputTokens;
+      const cost = costOf(this.ctx.prices(usage.model ?? this.model ?? ''), usage.inputTokens, usage.outputTokens, usage.cachedTokens);
+      r.holdPending(requestId, { tokens, cost, day: this.day, at: this.ctx.clock.now() });
+    }
+  }
+}
 
 /** Builds the access policy over a key store and a usage store. */
 export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
   const clock = opts.clock ?? systemClock;
   const prices = opts.prices ?? pricesFromConfig(opts.config);
   const defaultMax = opts.defaultMaxTokens ?? 4096;
+  const usageStore = opts.usageStore;
   const runtimes = new Map<string, KeyRuntime>();
+  /** Plans by key record. Only frozen records (the key store's shared ones) are cached: they cannot change. */
+  const plans = new WeakMap<object, KeyPlan>();
+  const settleContext: SettleContext = { prices, clock };
   let admissionSeq = 0;
 
   const rt = (keyId: string): KeyRuntime => {
@@ -94,26 +183,49 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
     return r;
   };
 
+  const planOf = (key: Readonly<GatewayKeyRecord>): KeyPlan => {
+    let plan = plans.get(key);
+    if (plan !== undefined) return plan;
+    const requestLimit = key.rpm ?? key.rpd;
+    const hasTokenQuota = key.quotaTokens !== undefined || key.quotaTokensPerDay !== undefined;
+    plan = {
+      key,
+      principal: Object.freeze({ keyId: key.id, keyName: key.name, key }),
+      runtime: rt(key.id),
+      allows: modelFilter(key.models, key.denyModels),
+      hasQuota: hasTokenQuota || key.quotaSpend !== undefined,
+      hasTokenQuota,
+      requestLimit,
+      requestLimitText: String(requestLimit),
+      quotaTokensText: String(key.quotaTokens),
+      quotaTokensPerDayText: String(key.quotaTokensPerDay),
+    };
+    const frozen = Object.isFrozen(key) && (!key.models || Object.isFrozen(key.models)) &&
+      (!key.denyModels || Object.isFrozen(key.denyModels));
+    if (frozen) plans.set(key, plan);
+    return plan;
+  };
+
   const onRecord = (rec: UsageRecord): void => {
     if (rec.keyId !== undefined) runtimes.get(rec.keyId)?.recorded(rec.requestId);
   };
-  opts.usageStore.on('record', onRecord);
+  usageStore.on('record', onRecord);
 
   /** Today's admitted-request count; seeded from the store (earlier processes) at the first touch of a day. */
   const rpdCount = (keyId: string, r: KeyRuntime, day: string): number => {
-    if (r.rpdDay !== day) { r.rpdDay = day; r.rpdCount = opts.usageStore.keyDay(keyId, day).countedRequests; }
+    if (r.rpdDay !== day) { r.rpdDay = day; r.rpdCount = usageStore.keyDay(keyId, day).countedRequests; }
     return r.rpdCount;
   };
 
   /**
-   * Used and held amounts against each quota. Held cost is only summed when `withSpend` (it walks the open
-   * requests; running float sums would drift), so the request path asks for it only when the key has a spend quota.
+   * Used and held amounts against each quota, for `describe`. Held cost is only summed when `withSpend` (it walks
+   * the open requests; running float sums would drift).
    */
-  const quotaState = (key: GatewayKeyRecord, r: KeyRuntime, now: number, withSpend: boolean) => {
+  const quotaState = (key: Readonly<GatewayKeyRecord>, r: KeyRuntime, now: number, withSpend: boolean) => {
     r.expirePending(now);
     const day = localDay(now);
-    const total = opts.usageStore.keyTotalView(key.id);
-    const today = opts.usageStore.keyDayView(key.id, day);
+    const total = usageStore.keyTotalView(key.id);
+    const today = usageStore.keyDayView(key.id, day);
     return {
       day,
       tokens: { used: total.inputTokens + total.outputTokens, held: r.heldTokens(), limit: key.quotaTokens },
@@ -122,89 +234,61 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
     };
   };
 
-  const refuse = (code: string, message: string, retryAfterMs?: number, retryable?: boolean): GatewayError =>
-    new GatewayError('rate_limit', message, { code, retryAfterMs, retryable });
-
-  function checkQuota(key: GatewayKeyRecord, r: KeyRuntime, now: number): void {
-    if (key.quotaTokens === undefined && key.quotaTokensPerDay === undefined && key.quotaSpend === undefined) {
-      r.expirePending(now); // what quotaState would have done; keeps unrecorded settlements bounded
-      return;
-    }
-    const q = quotaState(key, r, now, key.quotaSpend !== undefined);
-    const checks = [
-      [q.tokens, 'token quota', false], [q.tokensToday, 'daily token quota', true], [q.spend, 'spend quota', false],
-    ] as const;
-    for (const [s, label, daily] of checks) {
-      if (s.limit === undefined || s.used + s.held < s.limit) continue;
-      const exhausted = s.used >= s.limit;
-      // Exhausted for good: no Retry-After (a client retrying would only waste requests). Exhausted by open
-      // reservations: retry soon. Daily: retry at local midnight.
-      const retryAfterMs = daily && exhausted ? nextLocalMidnight(now) - now : exhausted ? undefined : BUSY_RETRY_MS;
-      throw refuse('quota_exceeded', `This gateway key has used its ${label}.`, retryAfterMs, retryAfterMs !== undefined);
-    }
-  }
-
-  function rateHeaders(key: GatewayKeyRecord, r: KeyRuntime, now: number): Record<string, string> {
-    const h: Record<string, string> = {};
-    const reqLimit = key.rpm ?? key.rpd;
-    if (reqLimit !== undefined) {
-      const used = key.rpm !== undefined ? r.windowCount() : r.rpdCount;
-      h['x-ratelimit-limit-requests'] = String(reqLimit);
-      h['x-ratelimit-remaining-requests'] = String(Math.max(0, reqLimit - used));
-    }
-    if (key.quotaTokens === undefined && key.quotaTokensPerDay === undefined) return h;
-    const q = quotaState(key, r, now, false);
-    // Report the tightest token quota; remaining excludes nothing held, so it can reach 0 while requests run.
-    const tokenQuotas = [q.tokens, q.tokensToday].filter((s) => s.limit !== undefined);
-    if (tokenQuotas.length > 0) {
-      const tight = tokenQuotas.reduce((a, b) => (a.limit! - a.used - a.held <= b.limit! - b.used - b.held ? a : b));
-      h['x-ratelimit-limit-tokens'] = String(tight.limit);
-      h['x-ratelimit-remaining-tokens'] = String(Math.max(0, tight.limit! - tight.used - tight.held));
-    }
-    return h;
-  }
-
   return {
     authenticate(credential, { requireKey }) {
-      const fail = (kind: 'auth' | 'permission', code: string, message: string): undefined => {
-        if (requireKey) throw new GatewayError(kind, message, { code });
-        return undefined;
-      };
-      if (credential === undefined || credential.trim() === '') {
-        return fail('auth', 'missing_api_key', 'A gateway API key is required (Authorization: Bearer sb-…, x-api-key or x-goog-api-key).');
+      if (credential === undefined) return authFailure(requireKey, 'auth', 'missing_api_key', MISSING_KEY_MESSAGE);
+      const trimmed = credential.trim();
+      if (trimmed === '') return authFailure(requireKey, 'auth', 'missing_api_key', MISSING_KEY_MESSAGE);
+      const key = opts.keyStore.lookup(trimmed);
+      if (!key) return authFailure(requireKey, 'auth', 'invalid_api_key', 'Invalid gateway API key.');
+      if (key.status === 'disabled') {
+        return authFailure(requireKey, 'permission', 'api_key_disabled', `Gateway API key "${key.name}" is disabled.`);
       }
-      const key = opts.keyStore.authenticate(credential.trim());
-      if (!key) return fail('auth', 'invalid_api_key', 'Invalid gateway API key.');
-      if (key.status === 'disabled') return fail('permission', 'api_key_disabled', `Gateway API key "${key.name}" is disabled.`);
       if (key.expiresAt !== undefined && key.expiresAt <= clock.now()) {
-        return fail('auth', 'api_key_expired', `Gateway API key "${key.name}" has expired.`);
+        return authFailure(requireKey, 'auth', 'api_key_expired', `Gateway API key "${key.name}" has expired.`);
       }
-      return { keyId: key.id, keyName: key.name, key };
+      return planOf(key).principal;
     },
 
     admit(principal, req) {
       if (!principal) return NOOP_ADMISSION;
-      const key = principal.key;
-      if (req.model !== undefined && req.endpoint !== 'models' && req.endpoint !== 'usage' &&
-          !modelAllowed(req.model, key.models, key.denyModels)) {
+      const plan = planOf(principal.key);
+      const key = plan.key;
+      const endpoint = req.endpoint;
+      if (req.model !== undefined && endpoint !== 'models' && endpoint !== 'usage' && !plan.allows(req.model)) {
         throw new GatewayError('permission', `Model "${req.model}" is not allowed for this gateway key.`,
           { code: 'model_not_allowed', param: 'model' });
       }
-      if (NOT_COUNTED.has(req.endpoint)) return NOOP_ADMISSION;
+      // Not counted against any limit.
+      if (endpoint === 'count_tokens' || endpoint === 'models' || endpoint === 'usage') return NOOP_ADMISSION;
       if (key.maxTokens !== undefined && req.maxTokens !== undefined && req.maxTokens > key.maxTokens) {
         throw new GatewayError('invalid_request',
           `The request asks for up to ${req.maxTokens} tokens; this gateway key allows at most ${key.maxTokens}.`,
           { code: 'max_tokens_exceeded', param: 'max_tokens' });
       }
       const now = clock.now();
-      const r = rt(key.id);
-      checkQuota(key, r, now);
+      const r = plan.runtime;
+      r.expirePending(now); // also for keys without quotas: keeps unrecorded settlements bounded
+      const day = localDay(now);
+      // Quotas: total tokens, daily tokens, spend, in that order.
+      let usedTokens = 0;
+      let usedTokensToday = 0;
+      if (plan.hasQuota) {
+        const total = usageStore.keyTotalView(key.id);
+        usedTokens = total.inputTokens + total.outputTokens;
+        if (key.quotaTokens !== undefined) checkLimit(usedTokens, r.heldTokens(), key.quotaTokens, 'token quota', false, now);
+        if (key.quotaTokensPerDay !== undefined) {
+          const today = usageStore.keyDayView(key.id, day);
+          usedTokensToday = today.inputTokens + today.outputTokens;
+          checkLimit(usedTokensToday, r.heldTokens(day), key.quotaTokensPerDay, 'daily token quota', true, now);
+        }
+        if (key.quotaSpend !== undefined) checkLimit(total.cost, r.heldCost(), key.quotaSpend, 'spend quota', false, now);
+      }
       r.pruneWindow(now);
       if (key.rpm !== undefined && r.windowCount() >= key.rpm) {
         throw refuse('rate_limit_rpm', `Rate limit of ${key.rpm} requests per minute reached for this gateway key.`,
           Math.max(1, r.oldestInWindow()! + RPM_WINDOW_MS - now));
       }
-      const day = localDay(now);
       if (key.rpd !== undefined && rpdCount(key.id, r, day) >= key.rpd) {
         throw refuse('rate_limit_rpd', `Rate limit of ${key.rpd} requests per day reached for this gateway key.`,
           nextLocalMidnight(now) - now);
@@ -218,36 +302,22 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
       rpdCount(key.id, r, day);
       r.rpdCount++;
       r.inFlight++;
-      const id = ++admissionSeq;
       const estOut = req.maxTokens ?? defaultMax;
       const estIn = req.inputTokens ?? 0;
-      const p = req.model !== undefined ? prices(req.model) : undefined;
-      r.reserve(id, { tokens: estIn + estOut, cost: costOf(p, estIn, estOut), day, at: now });
+      const cost = req.model !== undefined ? costOf(prices(req.model), estIn, estOut) : 0;
       const requestId = req.requestId;
+      const admission = new KeyAdmission(settleContext, r, ++admissionSeq, requestId, req.model, estIn + estOut, cost, day, now);
+      r.reserve(admission.id, admission);
       if (requestId !== undefined) r.open.add(requestId);
-      const headers = rateHeaders(key, r, now);
-      let settled = false;
-      return {
-        headers,
-        settle(usage) {
-          if (settled) return;
-          settled = true;
-          r.inFlight--;
-          r.release(id);
-          if (requestId === undefined) return;
-          r.open.delete(requestId);
-          const early = r.recordedEarly.delete(requestId);
-          if (usage && !early) {
-            const tokens = usage.inputTokens + usage.outputTokens;
-            const cost = costOf(prices(usage.model ?? req.model ?? ''), usage.inputTokens, usage.outputTokens, usage.cachedTokens);
-            r.holdPending(requestId, { tokens, cost, day, at: clock.now() });
-          }
-        },
-      };
+      admission.headers = rateHeaders(plan, r, day, usedTokens, usedTokensToday);
+      return admission;
     },
 
     allowsModel(principal, model) {
-      return !principal || modelAllowed(model, principal.key.models, principal.key.denyModels);
+      if (!principal) return true;
+      // A key record the policy has no plan for (not one the key store shared) is matched without remembering.
+      const plan = plans.get(principal.key);
+      return plan ? plan.allows(model) : modelAllowed(model, principal.key.models, principal.key.denyModels);
     },
 
     describe(principal) {
@@ -255,7 +325,12 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
       const r = rt(principal.keyId);
       r.pruneWindow(now);
       const q = quotaState(principal.key, r, now, true);
-      return describePrincipal(principal.key, opts.usageStore.forKey(principal.keyId), {
+      // The shared record carries the last use as last read from keys.json; the store knows this process's uses.
+      let stored: number | undefined;
+      try { stored = opts.keyStore.get(principal.keyId)?.lastUsedAt; } catch { /* keys.json unreadable: keep the principal's */ }
+      const key = stored !== undefined && (principal.key.lastUsedAt ?? 0) < stored
+        ? { ...principal.key, lastUsedAt: stored } : principal.key;
+      return describePrincipal(key, usageStore.forKey(principal.keyId), {
         requestsLastMinute: r.windowCount(), requestsToday: rpdCount(principal.keyId, r, q.day), inFlight: r.inFlight,
         heldTokens: q.tokens.held, usedTokens: q.tokens.used, usedTokensToday: q.tokensToday.used,
         heldTokensToday: q.tokensToday.held, spend: q.spend.used, heldSpend: q.spend.held,
@@ -263,7 +338,46 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
     },
 
     close() {
-      opts.usageStore.off('record', onRecord);
+      usageStore.off('record', onRecord);
     },
   };
+}
+
+/**
+ * The `x-ratelimit-*` headers of an admission just counted: the request limit (rpm, else rpd) and the tightest
+ * token quota. Remaining tokens subtract what is held, so they can reach 0 while requests run. `usedTokens*` are
+ * the usage store's totals read by the quota check (the store cannot change within `admit`).
+ */
+function rateHeaders(plan: KeyPlan, r: KeyRuntime, day: string, usedTokens: number, usedTokensToday: number): Readonly<Record<string, string>> {
+  const key = plan.key;
+  let requests: string | undefined;
+  if (plan.requestLimit !== undefined) {
+    const used = key.rpm !== undefined ? r.windowCount() : r.rpdCount;
+    requests = String(Math.max(0, plan.requestLimit - used));
+  }
+  if (!plan.hasTokenQuota) {
+    return requests === undefined ? NO_HEADERS
+      : { 'x-ratelimit-limit-requests': plan.requestLimitText, 'x-ratelimit-remaining-requests': requests };
+  }
+  // Ties go to the total quota.
+  let limitText: string;
+  let left: number;
+  if (key.quotaTokens !== undefined) {
+    limitText = plan.quotaTokensText;
+    left = key.quotaTokens - usedTokens - r.heldTokens();
+    if (key.quotaTokensPerDay !== undefined) {
+      const leftToday = key.quotaTokensPerDay - usedTokensToday - r.heldTokens(day);
+      if (!(left <= leftToday)) { limitText = plan.quotaTokensPerDayText; left = leftToday; }
+    }
+  } else {
+    limitText = plan.quotaTokensPerDayText;
+    left = key.quotaTokensPerDay! - usedTokensToday - r.heldTokens(day);
+  }
+  const tokens = String(Math.max(0, left));
+  return requests === undefined
+    ? { 'x-ratelimit-limit-tokens': limitText, 'x-ratelimit-remaining-tokens': tokens }
+    : {
+      'x-ratelimit-limit-requests': plan.requestLimitText, 'x-ratelimit-remaining-requests': requests,
+      'x-ratelimit-limit-tokens': limitText, 'x-ratelimit-remaining-tokens': tokens,
+    };
 }

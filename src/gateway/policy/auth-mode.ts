@@ -23,12 +23,21 @@ export function isLoopbackHost(host: string): boolean {
   return m !== null && m.slice(1).every((x) => Number(x) <= 255);
 }
 
+let loopbackMemoHost: string | undefined;
+let loopbackMemo = false;
+
+/** `isLoopbackHost` of the bound host, remembered: it is asked on every request and rarely changes. */
+function boundToLoopback(boundHost: string): boolean {
+  if (boundHost !== loopbackMemoHost) { loopbackMemo = isLoopbackHost(boundHost); loopbackMemoHost = boundHost; }
+  return loopbackMemo;
+}
+
 /** Whether a request must carry a valid gateway key. */
 export function keyRequired(mode: AuthMode, opts: { health: boolean; boundHost: string }): boolean {
   switch (mode) {
     case 'all': return true;
     case 'off': return false;
-    case 'auto': return !isLoopbackHost(opts.boundHost) && !opts.health;
+    case 'auto': return !opts.health && !boundToLoopback(opts.boundHost);
     case 'all_except_health':
     default: return !opts.health;
   }

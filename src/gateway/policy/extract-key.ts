@@ -10,6 +10,22 @@ function header(headers: HeaderBag, name: string): string | undefined {
   return t ? t : undefined;
 }
 
+const BEARER = /^bearer\s+(.+)$/i;
+
+/** The token of a trimmed `Bearer <token>` value, or undefined. */
+function bearerToken(auth: string): string | undefined {
+  // The usual `Bearer <token>` without the regex: when the token starts with a visible ASCII character and no line
+  // break follows (`.` stops at those), the regex would capture exactly the rest, already trimmed.
+  if (auth.startsWith('Bearer ')) {
+    const c = auth.charCodeAt(7);
+    if (c > 32 && c < 127 && auth.indexOf('\n') < 0 && auth.indexOf('\r') < 0 &&
+        auth.indexOf('\u2028') < 0 && auth.indexOf('\u2029') < 0) return auth.slice(7);
+  }
+  const m = BEARER.exec(auth);
+  const t = m?.[1]!.trim();
+  return t ? t : undefined;
+}
+
 /**
  * The gateway key of a request, first present wins: `Authorization: Bearer …` (OpenAI SDKs, Codex, Kilo),
  * `x-api-key` (Anthropic), `x-goog-api-key` (Gemini), then the `?key=` query parameter (Gemini REST).
@@ -18,8 +34,8 @@ function header(headers: HeaderBag, name: string): string | undefined {
 export function extractKey(headers: HeaderBag, query?: string | URLSearchParams): string | undefined {
   const auth = header(headers, 'authorization');
   if (auth) {
-    const m = /^bearer\s+(.+)$/i.exec(auth);
-    if (m && m[1]!.trim()) return m[1]!.trim();
+    const token = bearerToken(auth);
+    if (token) return token;
   }
   const fromHeader = header(headers, 'x-api-key') ?? header(headers, 'x-goog-api-key');
   if (fromHeader) return fromHeader;

@@ -10,6 +10,9 @@ const COMPACT_MIN = 1024;
 /** Tokens and cost held for a request. */
 export interface Hold { tokens: number; cost: number; day: string; at: number }
 
+/** Tokens held for one admission day, and by how many holds. */
+interface DayHolds { day: string; tokens: number; holds: number }
+
 /**
  * The live state of one gateway key. Every operation on the request path is O(1) amortized: the RPM window is an
  * array with a moving head, and held tokens are running totals. Held cost is summed on demand (only keys with a
@@ -35,7 +38,9 @@ export class KeyRuntime {
   private pendingOldest = Infinity;
   /** Sum of tokens of every hold (reservations and pending), and per admission day. */
   private tokensAll = 0;
-  private readonly tokensByDay = new Map<string, { tokens: number; holds: number }>();
+  private readonly tokensByDay = new Map<string, DayHolds>();
+  /** The entry of `tokensByDay` used last (nearly every hold is of the current day), or undefined. */
+  private lastDay: DayHolds | undefined;
   private holds = 0;
   /** False once a non-integer token count was added: then sums are recomputed in the original order. */
   private tokensExact = true;
@@ -111,7 +116,7 @@ export class KeyRuntime {
   heldTokens(day?: string): number {
     if (!this.tokensExact) return this.sum('tokens', day);
     if (day === undefined) return this.tokensAll;
-    return this.tokensByDay.get(day)?.tokens ?? 0;
+    return this.dayHolds(day)?.tokens ?? 0;
   }
 
   /** Cost held by open reservations and unrecorded settlements, all days or one day. Call `expirePending` first. */
@@ -138,21 +143,36 @@ export class KeyRuntime {
     return s;
   }
 
+  private dayHolds(day: string): DayHolds | undefined {
+    const last = this.lastDay;
+    if (last !== undefined && last.day === day) return last;
+    const d = this.tokensByDay.get(day);
+    if (d !== undefined) this.lastDay = d;
+    return d;
+  }
+
   private addHold(h: Hold): void {
     this.holds++;
     if (!Number.isSafeInteger(h.tokens)) this.tokensExact = false;
     this.tokensAll += h.tokens;
-    const d = this.tokensByDay.get(h.day);
-    if (d) { d.tokens += h.tokens; d.holds++; } else this.tokensByDay.set(h.day, { tokens: h.tokens, holds: 1 });
+    const d = this.dayHolds(h.day);
+    if (d) { d.tokens += h.tokens; d.holds++; } else {
+      const created = { day: h.day, tokens: h.tokens, holds: 1 };
+      this.tokensByDay.set(h.day, created);
+      this.lastDay = created;
+    }
   }
 
   private removeHold(h: Hold): void {
     this.holds--;
     this.tokensAll -= h.tokens;
-    const d = this.tokensByDay.get(h.day);
+    const d = this.dayHolds(h.day);
     if (d) {
       d.tokens -= h.tokens;
-      if (--d.holds === 0) this.tokensByDay.delete(h.day);
+      if (--d.holds === 0) {
+        this.tokensByDay.delete(h.day);
+        if (this.lastDay === d) this.lastDay = undefined;
+      }
     }
     if (this.holds === 0) { this.tokensAll = 0; this.tokensExact = true; }
   }

@@ -45,23 +45,34 @@ interface KeysFile {
 
 const NUMERIC_LIMITS = ['rpm', 'rpd', 'concurrency', 'quotaTokens', 'quotaTokensPerDay', 'maxTokens'] as const;
 
+// crypto.hash (Node >= 20.12) skips the Hash object; VS Code's older Electron Node may lack it. Read once: in the
+// bundle every `crypto.x` read is a getter call.
+const oneShotHash: typeof crypto.hash | undefined = crypto.hash;
+
 /**
  * sha256 suffices here: a key carries 40 base62 characters (~238 bits) of randomness, so a leaked hash cannot be
  * brute-forced. Slow password hashes (scrypt, argon2) exist for low-entropy secrets and would cost every request.
  */
 function hashKeyHex(plaintext: string): string {
-  // crypto.hash (Node >= 20.12) skips the Hash object; VS Code's older Electron Node may lack it.
-  return typeof crypto.hash === 'function'
-    ? crypto.hash('sha256', plaintext, 'hex')
+  return oneShotHash !== undefined
+    ? oneShotHash('sha256', plaintext, 'hex')
     : crypto.createHash('sha256').update(plaintext, 'utf8').digest('hex');
 }
 
-/** A stored key with what `authenticate` needs ready: its digest as bytes and its public record. */
-interface KeyEntry { stored: StoredKey; digest: Buffer; record?: GatewayKeyRecord }
+/** A stored key and its shared public record (built at the first lookup of this version of the key). */
+interface KeyEntry { stored: StoredKey; record?: Readonly<GatewayKeyRecord> }
 
 function publicRecord(k: StoredKey): GatewayKeyRecord {
   const { hash: _hash, ...rest } = k;
   return { ...rest, models: rest.models && [...rest.models], denyModels: rest.denyModels && [...rest.denyModels] };
+}
+
+/** The record `lookup` shares between requests: frozen (lists included) so no caller can change it for the others. */
+function sharedRecord(k: StoredKey): Readonly<GatewayKeyRecord> {
+  const r = publicRecord(k);
+  if (r.models) Object.freeze(r.models);
+  if (r.denyModels) Object.freeze(r.denyModels);
+  return Object.freeze(r);
 }
 
 function checkLimits(limits: Record<string, unknown>): void {
@@ -211,25 +222,35 @@ export class KeyStore {
   /**
    * The record of the key `plaintext`, whatever its status (the policy decides what a disabled or expired key
    * means), or undefined when no key matches. Notices keys created by another process within a second.
+   * Each call returns a fresh copy that includes this process's latest use; the request path uses `lookup`.
    */
   authenticate(plaintext: string): GatewayKeyRecord | undefined {
+    const r = this.lookup(plaintext);
+    if (!r) return undefined;
+    return this.withLastUsed({ ...r, models: r.models && [...r.models], denyModels: r.denyModels && [...r.denyModels] });
+  }
+
+  /**
+   * `authenticate` without the copy, for the per-request path: the key's shared record, frozen. A change to the
+   * key (here or on disk) gives a new record object, so callers may cache what they derive from it by identity.
+   * Its `lastUsedAt` is the one last read from keys.json; this process's newer uses show in `get`/`list`.
+   */
+  lookup(plaintext: string): Readonly<GatewayKeyRecord> | undefined {
     const now = this.clock.now();
     if (now - this.lastCheck >= RELOAD_CHECK_MS) {
       this.lastCheck = now;
       try { this.reload(); } catch { /* keep the last good keys while another writer fixes the file */ }
     }
     if (!plaintext.startsWith(KEY_PREFIX) || plaintext.length !== KEY_PREFIX.length + KEY_RANDOM_LENGTH) return undefined;
-    const hex = hashKeyHex(plaintext);
-    const e = this.byHash.get(hex);
-    // The map lookup finds the candidate; the constant-time comparison is what accepts it.
-    if (!e || !crypto.timingSafeEqual(e.digest, Buffer.from(hex, 'hex'))) return undefined;
+    // Looked up by digest: how long the lookup takes depends on the digest only, and the digest tells nothing about
+    // the key (sha256 is preimage resistant), so this is as safe as a constant-time comparison of the keys.
+    const e = this.byHash.get(hashKeyHex(plaintext));
+    if (e === undefined) return undefined;
     const k = e.stored;
     this.lastUsed.set(k.id, now);
     if (now - this.lastUsedFlush >= LAST_USED_FLUSH_MS) this.flushLastUsed();
     else this.scheduleLastUsed();
-    // The public record is built once per key version; each caller gets its own shallow copy.
-    e.record ??= publicRecord(k);
-    return this.withLastUsed({ ...e.record });
+    return e.record ??= sharedRecord(k);
   }
 
   /** Creates a key named "default" on first start (no keys.json yet); returns its plaintext only then. */
@@ -333,7 +354,7 @@ export class KeyStore {
 
   private setKeys(keys: StoredKey[]): void {
     this.keys = keys;
-    this.byHash = new Map(keys.map((k) => [k.hash, { stored: k, digest: Buffer.from(k.hash, 'hex') }]));
+    this.byHash = new Map(keys.map((k) => [k.hash, { stored: k }]));
   }
 
   private statSignature(): string {

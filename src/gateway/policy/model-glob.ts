@@ -22,8 +22,9 @@ export function compileModelGlobs(globs: readonly string[]): ModelMatcher {
     .map((g) => picomatch(g.split('/').join(SLASH_STANDIN), OPTIONS));
   if (tests.length === 0) return () => false;
   return (model) => {
-    const input = model.split('/').join(SLASH_STANDIN);
-    return tests.some((t) => t(input));
+    const input = model.includes('/') ? model.split('/').join(SLASH_STANDIN) : model;
+    for (const t of tests) if (t(input)) return true;
+    return false;
   };
 }
 
@@ -39,6 +40,32 @@ function cachedMatcher(globs: readonly string[]): ModelMatcher {
     cache.set(id, m);
   }
   return m;
+}
+
+/** Answers remembered per filter; models longer than this are matched every time (a caller picks the model). */
+const FILTER_MEMO_SIZE = 256;
+const FILTER_MEMO_MAX_LENGTH = 256;
+const ALLOW_ALL: ModelMatcher = () => true;
+
+/**
+ * `modelAllowed` over fixed lists, compiled once and remembering its answers: a key's lists are checked on every
+ * request, for the few models its clients use. The lists are read now; later changes to them are not seen.
+ */
+export function modelFilter(allow: readonly string[] | undefined, deny: readonly string[] | undefined): ModelMatcher {
+  const denied = deny && deny.length > 0 ? cachedMatcher(deny) : undefined;
+  const allowed = allow && allow.length > 0 ? cachedMatcher(allow) : undefined;
+  if (!denied && !allowed) return ALLOW_ALL;
+  const memo = new Map<string, boolean>();
+  return (model) => {
+    let ok = memo.get(model);
+    if (ok !== undefined) return ok;
+    ok = !(denied && denied(model)) && (!allowed || allowed(model));
+    if (model.length <= FILTER_MEMO_MAX_LENGTH) {
+      if (memo.size >= FILTER_MEMO_SIZE) memo.clear();
+      memo.set(model, ok);
+    }
+    return ok;
+  };
 }
 
 /** True when `model` passes an allow list (absent or empty: everything) and no deny glob matches it. */

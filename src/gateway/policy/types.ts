@@ -69,9 +69,9 @@ export interface GatewayKeyRecord extends GatewayKeyLimits {
   hint: string;
 }
 
-/** A gateway key as the policy sees an authenticated caller. */
+/** A gateway key as the policy sees an authenticated caller. Shared by the key's requests: never change one. */
 export interface Principal {
-  keyId: string;
-  keyName: string;
-  key: GatewayKeyRecord;
+  readonly keyId: string;
+  readonly keyName: string;
+  readonly key: Readonly<GatewayKeyRecord>;
 }
