@@ -79,7 +79,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
     mapper.setDiscovered(p.id, ids);
   });
   rebuild(config);
-  const keys = new KeyStore(options.dataDir, clock);
+  const keys = options.keyStore ?? new KeyStore(options.dataDir, clock);
   const currentPrices: PriceLookup = (m, p) => prices(m, p);
   const usage = new UsageStore({ dataDir: options.dataDir, clock, prices: currentPrices });
   const inspector = new Inspector(() => secrets);
@@ -120,7 +120,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
       await stopServers(list, graceMs);
       for (const p of providers.values()) if (p.dispatcher !== options.dispatcher) await p.dispatcher.close().catch(() => {});
       access.close();
-      keys.close();
+      if (keys !== options.keyStore) keys.close();
       usage.close();
     },
     async reconfigure(next) {

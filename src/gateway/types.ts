@@ -21,6 +21,12 @@ export interface GatewayOptions {
   dispatcher?: Dispatcher;
   /** Reported by `/health` identity checks. */
   version?: string;
+  /**
+   * The gateway keys of `dataDir`, when the embedder keeps its own store of them (the VS Code host does, for the
+   * panel and the default key): the gateway then uses it instead of opening a second one, and leaves closing it
+   * to the embedder.
+   */
+  keyStore?: KeyStore;
 }
 
 /** Events a gateway emits. */

@@ -48,7 +48,7 @@ export async function createHostServices(context: vscode.ExtensionContext, chann
 
   const dataDir = context.globalStorageUri.fsPath;
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
-  // The host's own view of keys.json (the running gateway has another; KeyStore is built for several writers).
+  // The one store of keys.json in this window: the panel, the default key and every gateway this window runs share it.
   const keyStore = new KeyStore(dataDir);
 
   // One upstream dispatcher for the whole session, owned here: proxy setting changes swap its inner agent.
@@ -59,7 +59,7 @@ export async function createHostServices(context: vscode.ExtensionContext, chann
     create: (config) => {
       // Before the gateway reads keys.json, so the default key is live at once (the CLI does the same).
       if (config.server.authMode !== 'off') ensureDefaultGatewayKey(keyStore, secrets, logger);
-      return createGateway({ config, dataDir, logger, version, dispatcher });
+      return createGateway({ config, dataDir, logger, version, dispatcher, keyStore });
     },
     buildConfig: () => buildGatewayConfig(settingsGetter(), (id) => secrets.keysFor(id), validateConfig),
     logger,
