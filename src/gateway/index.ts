@@ -82,6 +82,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
   const keys = options.keyStore ?? new KeyStore(options.dataDir, clock);
   const currentPrices: PriceLookup = (m, p) => prices(m, p);
   const usage = new UsageStore({ dataDir: options.dataDir, clock, prices: currentPrices });
+  usage.on('writeFailed', (e) => logger.warn('usage journal write failed; records are kept in memory until usage.json is written', { error: e.message }));
   const inspector = new Inspector(() => secrets);
   const access = createAccessPolicy({ keyStore: keys, usageStore: usage, clock, config, prices: currentPrices });
 

@@ -3,6 +3,7 @@
  * and render errors exactly like the Koa side does for every other route.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai';
 import { startGateway, type TestGateway } from '../helpers/gateway';
 
@@ -100,5 +101,24 @@ describe('model lane: routing, guard and errors outside Koa', () => {
     const bad = await fetch(`${gw.url}/v1beta/models/no-action`, { method: 'POST', headers: { 'x-goog-api-key': gw.key, 'content-type': 'application/json' }, body: '{}' });
     assert.equal(bad.status, 400);
     assert.ok(((await bad.json()) as { error: { status: string } }).error.status, 'Gemini-shaped error');
+  });
+
+  it('accepts absolute-form targets (clients that take the gateway for a proxy) and ignores a fragment', async () => {
+    const raw = (target: string): Promise<{ status: number; body: string }> => new Promise((resolve, reject) => {
+      const u = new URL(gw.url);
+      const req = http.request({ host: u.hostname, port: u.port, method: 'POST', path: target,
+        headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(chatBody) } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end(chatBody);
+    });
+    for (const target of [`${gw.url}/v1/chat/completions`, '/v1/chat/completions#frag', `${gw.url}/v1/chat/completions?__proto__=x&constructor=1`]) {
+      const r = await raw(target);
+      assert.equal(r.status, 200, `${target}: ${r.body}`);
+      assert.match(r.body, /lane/);
+    }
   });
 });

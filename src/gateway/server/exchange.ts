@@ -29,7 +29,7 @@ export interface Exchange {
   params: Record<string, string>;
 }
 
-const NO_QUERY: QueryBag = Object.freeze({}) as QueryBag;
+const NO_QUERY: QueryBag = Object.freeze(Object.create(null) as QueryBag);
 
 /** A request header as one string ('' when absent), like Koa's `ctx.get`. */
 export function headerOf(ex: Exchange, name: string): string {
@@ -40,7 +40,8 @@ export function headerOf(ex: Exchange, name: string): string {
 /** The query parameters, parsed (repeated names become arrays, as with Koa's `ctx.query`). */
 export function queryOf(ex: Exchange): QueryBag {
   if (!ex.querystring) return NO_QUERY;
-  const out: QueryBag = {};
+  // No prototype: `?constructor=1` or `?__proto__=x` are parameters like any other.
+  const out = Object.create(null) as QueryBag;
   for (const [k, v] of new URLSearchParams(ex.querystring)) {
     const prev = out[k];
     out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];

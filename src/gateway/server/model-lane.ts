@@ -47,9 +47,28 @@ function routeOf(routes: Map<string, ModelHandler>, gemini: ModelHandler, path: 
     if (!lower.startsWith(prefix)) continue;
     p = p.slice(prefix.length);
     if (!p || p.includes('/')) return undefined;
-    try { return { handler: gemini, params: { target: decodeURIComponent(p) } }; } catch { return undefined; }
+    // A malformed escape stays as sent (the Gemini handler then rejects the name), as the Koa router did.
+    let target = p;
+    try { target = decodeURIComponent(p); } catch { /* kept raw */ }
+    return { handler: gemini, params: { target } };
   }
   return undefined;
+}
+
+/**
+ * Path and query of a request target: origin-form (`/v1/chat/completions?x`), or absolute-form
+ * (`http://127.0.0.1:4000/v1/…`, sent by clients that take the gateway for an HTTP proxy); a fragment is dropped.
+ */
+export function splitTarget(url: string): { path: string; querystring: string } {
+  let rest = url;
+  if (!rest.startsWith('/')) {
+    const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(rest);
+    rest = m ? rest.slice(m[0].length) || '/' : rest;
+  }
+  const hash = rest.indexOf('#');
+  if (hash !== -1) rest = rest.slice(0, hash);
+  const q = rest.indexOf('?');
+  return q === -1 ? { path: rest, querystring: '' } : { path: rest.slice(0, q), querystring: rest.slice(q + 1) };
 }
 
 /** The server's request listener: model routes here, the rest to `koa`. */
@@ -58,22 +77,29 @@ export function frontDoor(sc: ServerContext, koa: RequestListener): RequestListe
   const gemini = geminiHandler(sc);
 
   const fail = (ex: Exchange, e: unknown): void => {
-    const err = asGatewayError(e, sc.logger, ex.path);
     const res = ex.res;
-    // Mid-stream failures are written by the stream itself; here there is nothing left to say.
-    if (res.headersSent) { if (!res.writableEnded) res.end(); return; }
-    const rendered = renderError(err, ex.protocol ?? guessProtocol(ex.path, ex.req.headers));
-    sendBody(res, rendered.status, rendered.body, JSON_TYPE, rendered.headers);
+    try {
+      const err = asGatewayError(e, sc.logger, ex.path);
+      // Mid-stream failures are written by the stream itself; a cut-off answer must not look complete.
+      if (res.headersSent) { if (!res.writableEnded) res.destroy(); return; }
+      const rendered = renderError(err, ex.protocol ?? guessProtocol(ex.path, ex.req.headers));
+      sendBody(res, rendered.status, rendered.body, JSON_TYPE, rendered.headers);
+    } catch {
+      res.destroy();
+    }
   };
 
   return (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
+    // The common target (`/path`, maybe `?query`) is split inline; anything else takes the general parser.
     const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
+    const { path, querystring } = url.charCodeAt(0) === 47 && !url.includes('#')
+      ? (q === -1 ? { path: url, querystring: '' } : { path: url.slice(0, q), querystring: url.slice(q + 1) })
+      : splitTarget(url);
     const route = routeOf(routes, gemini, path);
     if (!route) { koa(req, res); return; }
     const method = req.method ?? 'GET';
-    const ex: Exchange = { req, res, method, path, querystring: q === -1 ? '' : url.slice(q + 1), requestId: newRequestId(), params: route.params };
+    const ex: Exchange = { req, res, method, path, querystring, requestId: newRequestId(), params: route.params };
     try {
       const verdict = guardRequest(sc, method, req.headers);
       if (verdict.kind === 'refuse') throw verdict.error;

@@ -156,7 +156,7 @@ function bucket<T>(o: Record<string, T>, k: string, make: () => T): T {
 }
 
 /** Records and aggregates usage for one data folder. Emits `record` for each recorded request. */
-export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
+export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFailed: [Error] }> {
   readonly file: string;
   readonly journalFile: string;
   private state: UsageState;
@@ -403,17 +403,18 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord] }> {
     const data = this.torn ? '\n' + text : text;
     try {
       // Written as a string: a Buffer.from first costs more than the write. A short write (disk full) is continued
-      // rather than left as a torn line in the middle of the journal; with ASCII lines bytes = characters, so the
-      // byte length is only computed for lines with other characters.
+      // rather than left as a torn line in the middle of the journal.
       const n = fs.writeSync(this.fd, data);
-      if (n !== data.length && n < Buffer.byteLength(data)) {
+      if (n < Buffer.byteLength(data)) {
         const rest = Buffer.from(data);
         for (let off = n; off < rest.length;) off += fs.writeSync(this.fd, rest, off);
       }
       this.torn = false;
-    } catch {
+    } catch (e) {
       // Not thrown: this runs at the end of a turn, where an error would take the gateway down for accounting.
-      // The records stay counted in memory (and `dirty`), so the next usage.json write still saves them.
+      // The records stay counted in memory (and `dirty`), so the next usage.json write still saves them; the
+      // gateway logs the first failure of a run (crash protection is off until a write succeeds again).
+      if (!this.torn && this.listenerCount('writeFailed') > 0) this.emit('writeFailed', e instanceof Error ? e : new Error(String(e)));
       this.torn = true;
     }
   }

@@ -33,6 +33,22 @@ describe('usage/usage-store (journal writes)', () => {
     cleanupTempDirs();
   });
 
+  it('reports a failed journal write once per run of failures and keeps the records counted', async () => {
+    const s = store();
+    const failures: Error[] = [];
+    s.on('writeFailed', (e) => failures.push(e));
+    // Pull the descriptor out from under the store: every write now fails with EBADF.
+    fs.closeSync((s as unknown as { fd: number }).fd);
+    rec(2, s);
+    await endOfTurn();
+    rec(1, s);
+    await endOfTurn();
+    assert.equal(failures.length, 1, 'one warning, not one per turn');
+    assert.match(failures[0]!.message, /EBADF|bad file/i);
+    assert.equal(s.keyTotal('k').requests, 3, 'still counted in memory');
+    (s as unknown as { fd: number | undefined }).fd = undefined; // already closed above
+  });
+
   it('writes the lines of a turn together when the turn ends, in seq order', async () => {
     const s = store();
     const seen: string[] = [];
