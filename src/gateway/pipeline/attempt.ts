@@ -1,5 +1,6 @@
 /** One attempt against one provider with one key: send, classify errors, and commit on the first SSE event. */
 import type { Dispatcher } from 'undici';
+import type { CancelSignal } from '../core/cancel';
 import { GatewayError } from '../core/errors';
 import type { ProtocolId } from '../core/model';
 import type { SseEvent } from '../sse/types';
@@ -7,15 +8,28 @@ import { protocols } from '../protocols';
 import type { ProviderRuntime } from '../providers/runtime';
 import { authHeaders } from '../providers/runtime';
 import type { UpstreamKey } from '../routing/types';
-import type { Readable } from 'node:stream';
 import { sendUpstreamReply, transportError, type UpstreamReply } from '../transport/upstream';
 import { openSse, type OpenedSse } from './sse-source';
 import type { CallerRequest, PreparedCall } from './prepare';
 
 /** A committed upstream answer: either a whole body or an opened SSE stream. */
 export type Committed =
-  | { kind: 'json'; status: number; text: string; contentType: string; /** The body as received (`text` encoded). */ bytes: Buffer }
+  | {
+    kind: 'json'; status: number; contentType: string;
+    /** The body as text (decoded on first read: the identity path writes `bytes` and may never need it). */
+    readonly text: string;
+    /** The body as received (`text` encoded). */
+    bytes: Buffer;
+  }
   | { kind: 'sse'; status: number; sse: OpenedSse };
+
+/** A committed whole answer whose text is decoded when first read (a class: a getter in an object literal is slow). */
+class JsonAnswer {
+  readonly kind = 'json';
+  private decoded: string | undefined = undefined;
+  constructor(readonly status: number, readonly contentType: string, readonly bytes: Buffer) {}
+  get text(): string { return (this.decoded ??= this.bytes.toString('utf8')); }
+}
 
 const ANTHROPIC_PASS_HEADERS = ['anthropic-version', 'anthropic-beta'];
 
@@ -70,7 +84,7 @@ function firstEventError(protocol: ProtocolId, first: SseEvent | undefined): Gat
 
 /** Sends `prepared` to `provider` with `key`; throws a GatewayError for any failure before commit. */
 export async function attemptUpstream(
-  caller: CallerRequest, prepared: PreparedCall, provider: ProviderRuntime, key: UpstreamKey | undefined, signal: AbortSignal,
+  caller: CallerRequest, prepared: PreparedCall, provider: ProviderRuntime, key: UpstreamKey | undefined, signal: CancelSignal,
   dispatcher?: Dispatcher,
 ): Promise<Committed> {
   const headers = upstreamHeaders(caller, prepared, provider, key);
@@ -78,7 +92,7 @@ export async function attemptUpstream(
   let res: UpstreamReply;
   try {
     res = await sendUpstreamReply({
-      url: provider.baseUrl + prepared.path, method: 'POST', headers, body: prepared.body,
+      url: provider.baseUrl, path: prepared.path, method: 'POST', headers, body: prepared.body,
       dispatcher: dispatcher ?? provider.dispatcher, signal,
       firstByteMs: prepared.stream ? provider.timeouts.firstByteStreamMs : provider.timeouts.firstByteMs,
       idleMs: provider.timeouts.idleMs, providerId: provider.id,
@@ -96,12 +110,12 @@ export async function attemptUpstream(
       const err = protocols[prepared.upstreamProtocol].decodeError(res.statusCode, parsed, res.headers);
       throw retryableBeforeCommit(new GatewayError(err.kind, err.message, { ...err.info, status: err.info.status ?? res.statusCode, provider: provider.id }));
     }
-    return { kind: 'json', status: res.statusCode, text: bytes.toString('utf8'), contentType, bytes };
+    return new JsonAnswer(res.statusCode, contentType, bytes);
   }
   // Some upstreams stream even when asked not to; the pipeline then aggregates (see reshape.ts).
   const body = res.body;
   try {
-    const sse = await openSse(body as AsyncIterable<Buffer> & Readable);
+    const sse = await openSse(body);
     const early = firstEventError(prepared.upstreamProtocol, sse.first);
     if (early) {
       sse.close();

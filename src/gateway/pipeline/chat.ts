@@ -4,6 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { Dispatcher } from 'undici';
+import type { CancelSignal } from '../core/cancel';
 import { GatewayError } from '../core/errors';
 import type { StreamEvent, Usage } from '../core/model';
 import { protocols } from '../protocols';
@@ -19,7 +20,7 @@ import type { Resolution } from '../routing/types';
 import { encodeSse } from '../sse/encode';
 import { attemptUpstream, type Committed } from './attempt';
 import { prepareCall, type BodyRewriter, type CallerRequest, type PreparedCall } from './prepare';
-import { usageFromJson } from './usage-tap';
+import { usageFromJson, usageFromJsonBytes } from './usage-tap';
 import { aggregatedOutcome, replayedOutcome } from './reshape';
 import { relaySse } from './relay';
 import { modelNotFound, resolveModel } from './resolve';
@@ -41,7 +42,10 @@ export interface PipelineDeps {
 /** Where a request went. */
 export interface Routed { providerId: string; upstreamModel: string; keyLabel: string; identity: boolean }
 
-/** The pipeline's answer, ready to write. */
+/**
+ * The pipeline's answer, ready to write. Read its fields rather than spreading it: an identity JSON answer keeps
+ * `body` as a getter (decoded from `bytes` only if read), which a spread would not copy.
+ */
 export type ChatOutcome =
   | {
     kind: 'json'; status: number; body: string; contentType: string; routed: Routed; usage?: Usage;
@@ -54,11 +58,17 @@ export type ChatOutcome =
     contentType?: string;
   };
 
-/** Runs a chat request end to end (up to the first committed byte; the frames stream the rest). */
-export async function runChat(deps: PipelineDeps, caller: CallerRequest, signal: AbortSignal, affinity?: string): Promise<ChatOutcome> {
-  const resolution = await resolveModel(deps, caller.canonical.model);
-  if (!resolution) throw modelNotFound(caller.canonical.model);
-  const prepared = new Map<string, PreparedCall>();
+/**
+ * Runs a chat request end to end (up to the first committed byte; the frames stream the rest). `signal` is the
+ * client's cancellation: an AbortSignal, or a `Cancellation` (core/cancel.ts), which costs less per request.
+ */
+export async function runChat(deps: PipelineDeps, caller: CallerRequest, signal: CancelSignal, affinity?: string): Promise<ChatOutcome> {
+  const model = caller.canonical.model;
+  const resolution = deps.resolve(model) ?? await resolveModel(deps, model);
+  if (!resolution) throw modelNotFound(model);
+  // Upstream bodies are built once per (provider, model) and reused across keys; one target is the common case.
+  let call: PreparedCall | undefined;
+  let others: Map<string, PreparedCall> | undefined;
   const result = await runWithFailover<Committed>(resolution.targets, {
     pools: (id: string): KeyPool | undefined => deps.providers.get(id)?.pool,
     maxAttempts: deps.maxAttempts,
@@ -67,41 +77,69 @@ export async function runChat(deps: PipelineDeps, caller: CallerRequest, signal:
     signal,
     logger: deps.logger,
     affinity,
-    attempt: async (target, key, attemptSignal) => {
+    attempt: (target, key, attemptSignal) => {
       const provider = deps.providers.get(target.providerId);
       if (!provider) throw new GatewayError('not_found', `Unknown provider '${target.providerId}'`, { code: 'model_not_found', retryable: true });
-      const cacheKey = `${target.providerId}\u0000${target.upstreamModel}`;
-      let call = prepared.get(cacheKey);
-      if (!call) { call = prepareCall(caller, provider, target.upstreamModel, deps.rewrite); prepared.set(cacheKey, call); }
+      if (!call || call.providerId !== target.providerId || call.model !== target.upstreamModel) {
+        const cacheKey = `${target.providerId}\u0000${target.upstreamModel}`;
+        if (call) (others ??= new Map()).set(`${call.providerId}\u0000${call.model}`, call);
+        call = others?.get(cacheKey) ?? prepareCall(caller, provider, target.upstreamModel, deps.rewrite);
+      }
       return attemptUpstream(caller, call, provider, key, attemptSignal, deps.dispatcher);
     },
   });
+  // The committed attempt was the last one, so `call` is the call it made.
   const { target, value: committed } = result;
-  const call = prepared.get(`${target.providerId}\u0000${target.upstreamModel}`)!;
-  const route: Routed = { providerId: target.providerId, upstreamModel: target.upstreamModel, keyLabel: result.key?.label ?? 'none', identity: call.identity };
+  const prepared = call!;
+  const route: Routed = { providerId: target.providerId, upstreamModel: target.upstreamModel, keyLabel: result.key?.label ?? 'none', identity: prepared.identity };
   const wantsStream = caller.canonical.stream;
-  if (committed.kind === 'json') return wantsStream ? replayedOutcome(caller, call, committed, route) : jsonOutcome(caller, call, committed, route);
-  return wantsStream ? sseOutcome(caller, call, committed, route, deps.logger, deps.providers.get(target.providerId)?.timeouts)
-    : aggregatedOutcome(caller, call, committed, route);
+  if (committed.kind === 'json') return wantsStream ? replayedOutcome(caller, prepared, committed, route) : jsonOutcome(caller, prepared, committed, route);
+  return wantsStream ? sseOutcome(caller, prepared, committed, route, deps.logger, deps.providers.get(target.providerId)?.timeouts)
+    : aggregatedOutcome(caller, prepared, committed, route);
+}
+
+function notJson(routed: Routed): GatewayError {
+  return new GatewayError('upstream', `${routed.providerId} answered with a body that is not JSON`, { provider: routed.providerId, code: 'bad_upstream_response' });
 }
 
 function jsonOutcome(caller: CallerRequest, call: PreparedCall, c: Extract<Committed, { kind: 'json' }>, routed: Routed): ChatOutcome {
-  let parsed: Record<string, unknown>;
-  try { parsed = JSON.parse(c.text) as Record<string, unknown>; } catch {
-    throw new GatewayError('upstream', `${routed.providerId} answered with a body that is not JSON`, { provider: routed.providerId, code: 'bad_upstream_response' });
-  }
   if (call.identity) {
-    return {
-      kind: 'json', status: c.status, body: c.text, contentType: c.contentType || 'application/json', routed,
-      usage: usageFromJson(call.upstreamProtocol, parsed),
-      // Invalid UTF-8 was replaced in `text`; only bytes that decode losslessly may stand in for it.
-      bytes: isUtf8(c.bytes) ? c.bytes : undefined,
-    };
+    // The bytes go to the caller as they are, so only the usage needs reading: from the top-level usage member
+    // alone when the body is UTF-8 and that member is found (json-scan.ts), else by parsing the whole body. Either
+    // way an answer that is not a JSON object (an HTML error page, plain text, a cut-off body) is
+    // `bad_upstream_response`; one framed as an object is not validated beyond its usage, as on the SSE path.
+    // Invalid UTF-8 was replaced in `text`; only bytes that decode losslessly may stand in for it.
+    const utf8 = isUtf8(c.bytes);
+    const read = utf8 ? usageFromJsonBytes(call.upstreamProtocol, c.bytes) : undefined;
+    let usage: Usage | undefined;
+    if (read) usage = read.usage;
+    else {
+      let parsed: unknown;
+      try { parsed = JSON.parse(c.text); } catch { throw notJson(routed); }
+      usage = typeof parsed === 'object' && parsed !== null ? usageFromJson(call.upstreamProtocol, parsed as Record<string, unknown>) : undefined;
+    }
+    const contentType = c.contentType || 'application/json';
+    return utf8 ? new BytesOutcome(c, contentType, routed, usage)
+      : { kind: 'json', status: c.status, body: c.text, contentType, routed, usage };
   }
+  let parsed: unknown;
+  try { parsed = JSON.parse(c.text); } catch { throw notJson(routed); }
   const response = protocols[call.upstreamProtocol].decodeResponse(parsed);
   for (const q of call.streamQuirks) q.response?.(response);
   const body = protocols[caller.protocol].encodeResponse(response, caller.canonical);
   return { kind: 'json', status: 200, body: JSON.stringify(body), contentType: 'application/json', routed, usage: response.usage };
+}
+
+/** An identity JSON outcome: the server writes `bytes`; `body` is decoded only if read (e.g. by the inspector). */
+class BytesOutcome {
+  readonly kind = 'json';
+  readonly status: number;
+  readonly bytes: Buffer;
+  constructor(private readonly answer: Extract<Committed, { kind: 'json' }>, readonly contentType: string, readonly routed: Routed, readonly usage: Usage | undefined) {
+    this.status = answer.status;
+    this.bytes = answer.bytes;
+  }
+  get body(): string { return this.answer.text; }
 }
 
 function sseOutcome(

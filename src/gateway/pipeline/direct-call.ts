@@ -3,6 +3,7 @@
  * mapping, key pools and failover, reusing the chat pipeline's single attempt (send, classify errors, commit on the
  * first SSE event). Only targets whose provider can serve the endpoint are tried; the rest are skipped.
  */
+import type { CancelSignal } from '../core/cancel';
 import { GatewayError } from '../core/errors';
 import type { ProtocolId } from '../core/model';
 import type { InboundContext } from '../protocols/types';
@@ -22,7 +23,8 @@ export interface DirectCallOptions {
   /** The model the caller asked for. */
   model: string;
   inbound: InboundContext;
-  signal: AbortSignal;
+  /** The client's cancellation (an AbortSignal fits). */
+  signal: CancelSignal;
   affinity?: string;
   /** Builds the request for a provider and upstream model; undefined means "this provider cannot serve it". */
   build(provider: ProviderRuntime, upstreamModel: string): DirectRequest | undefined;
@@ -59,7 +61,7 @@ export async function runDirectCall(deps: PipelineDeps, opts: DirectCallOptions)
       const req = built.get(target);
       if (!provider || !req) throw new GatewayError('not_found', `Unknown provider '${target.providerId}'`, { code: 'model_not_found', retryable: true });
       const prepared: PreparedCall = {
-        upstreamProtocol: req.protocol, identity: true, path: req.path, body: typeof req.body === 'string' ? req.body : JSON.stringify(req.body),
+        providerId: target.providerId, model: target.upstreamModel, upstreamProtocol: req.protocol, identity: true, path: req.path, body: typeof req.body === 'string' ? req.body : JSON.stringify(req.body),
         stream: req.stream, stripUsageChunk: false, headers: {}, streamQuirks: [],
       };
       return attemptUpstream(caller, prepared, provider, key, signal, deps.dispatcher);

@@ -34,14 +34,24 @@ export function relaySse(sse: OpenedSse, opts: RelayOptions): Relayed {
   let failure: GatewayError | undefined;
   async function* frames(): AsyncGenerator<string | Buffer> {
     let last: SseEvent | undefined;
+    // The bytes so far ended where an event ended, so the next chunk's bytes start with a whole event.
+    let aligned = true;
     try {
-      for await (const chunk of sse.chunks) {
-        for (const e of chunk.events) tap.push(e);
-        last = chunk.events.at(-1) ?? last;
+      for (;;) {
+        const chunk = await sse.next();
+        if (!chunk) break;
+        const events = chunk.events;
+        for (let i = 0; i < events.length; i++) tap.push(events[i]!);
+        if (events.length) last = events[events.length - 1];
         if (!opts.stripUsageChunk) { if (chunk.bytes.length) yield chunk.bytes; continue; }
-        // Whole re-encoded events only: raw bytes may end mid-event, and mixing both would cut or repeat one.
-        const kept = chunk.events.filter((e) => !isUsageOnlyChunk(e));
-        if (kept.length) yield kept.map((e) => encodeSse(e)).join('');
+        // Raw bytes only when they hold whole events and none is the usage chunk; else whole events re-encoded, as
+        // raw bytes may end mid-event and mixing both would cut or repeat one.
+        const whole = aligned && endsEvent(chunk.bytes);
+        aligned = endsEvent(chunk.bytes);
+        if (whole && !events.some(isUsageOnlyChunk)) { yield chunk.bytes; continue; }
+        let out = '';
+        for (const e of events) if (!isUsageOnlyChunk(e)) out += encodeSse(e);
+        if (out) yield out;
       }
       if (opts.requireTerminal && !tap.sawTerminal) {
         throw new GatewayError('upstream', `The stream from ${opts.providerId} ended before its final event`, { provider: opts.providerId, code: 'incomplete_stream' });
@@ -50,9 +60,19 @@ export function relaySse(sse: OpenedSse, opts: RelayOptions): Relayed {
       failure = opts.toError(e);
       opts.onFailure?.(failure);
       yield encodeSse(continueSequence(opts.errorFrame(failure), last));
+    } finally {
+      // Leaving early (the client went away) must not leave the upstream half-read; a no-op after the end.
+      sse.close();
     }
   }
   return { frames: frames(), usage: () => tap.usage, failed: () => failure };
+}
+
+/** Whether `bytes` end with the blank line that ends an SSE event ("\n\n", or "\r\n\r\n"). */
+function endsEvent(bytes: Buffer): boolean {
+  const n = bytes.length;
+  if (n < 2 || bytes[n - 1] !== 0x0a) return false;
+  return bytes[n - 2] === 0x0a || (n >= 4 && bytes[n - 2] === 0x0d && bytes[n - 3] === 0x0a && bytes[n - 4] === 0x0d);
 }
 
 /** A Responses error frame must continue the stream's `sequence_number`s (the codec's standalone frame says 0). */

@@ -2,60 +2,133 @@
  * Reads an upstream SSE body chunk by chunk, parsing events as they complete, and lets the caller wait for the
  * first event before committing to this upstream (so an overload error at stream start can still fail over).
  */
-import { createParser } from 'eventsource-parser';
+import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { SseEvent } from '../sse/types';
 
 /** One upstream chunk with the events it completed. */
 export interface SseChunk { bytes: Buffer; events: SseEvent[] }
 
+/** Where the bytes come from: the transport's UpstreamBody, or anything read the same way. */
+export interface ChunkSource {
+  /** The next chunk, undefined at the end; rejects when the body broke. */
+  read(): Promise<Buffer | undefined>;
+  /** Stops reading and releases the upstream request. */
+  destroy(err?: Error): void;
+}
+
 /** An upstream SSE body that has produced at least one event (or ended). */
 export interface OpenedSse {
-  /** Chunks read while waiting for the first event, then the rest as they arrive. */
-  chunks: AsyncGenerator<SseChunk>;
-  /** Stops reading and releases the upstream body. */
+  /** Chunks read while waiting for the first event, then the rest as they arrive (iterate once; leaving early closes). */
+  chunks: AsyncIterable<SseChunk>;
+  /** The same sequence as `chunks`, one call at a time (use one or the other): undefined at the end. */
+  next(): Promise<SseChunk | undefined>;
+  /** Stops reading and releases the upstream body (a no-op once the body ended). */
   close(): void;
   /** The first complete event (undefined when the body ended without one), to spot an error before committing. */
   first?: SseEvent;
 }
 
 /** Starts reading `body`; resolves once the first SSE event is complete, or the body ended. */
-export async function openSse(body: AsyncIterable<Buffer> & { destroy?(e?: Error): void }): Promise<OpenedSse> {
-  const pending: SseEvent[] = [];
-  const parser = createParser({
-    onEvent: (e) => { pending.push(e.event ? { event: e.event, data: e.data } : { data: e.data }); },
-  });
-  const decoder = new TextDecoder();
-  const iterator = body[Symbol.asyncIterator]();
-  const readChunk = async (): Promise<SseChunk | undefined> => {
-    const next = await iterator.next();
-    if (next.done) {
-      parser.feed(decoder.decode() + '\n\n');
-      return pending.length ? { bytes: Buffer.alloc(0), events: pending.splice(0) } : undefined;
-    }
-    parser.feed(decoder.decode(next.value, { stream: true }));
-    return { bytes: next.value, events: pending.splice(0) };
-  };
-  const head: SseChunk[] = [];
-  let ended = false;
+export async function openSse(body: ChunkSource): Promise<OpenedSse> {
+  const reader = new SseReader(body);
   for (;;) {
-    const c = await readChunk();
-    if (!c) { ended = true; break; }
-    head.push(c);
+    const c = await reader.read();
+    if (!c) { reader.ended = true; break; }
+    reader.head.push(c);
     if (c.events.length) break;
   }
-  async function* chunks(): AsyncGenerator<SseChunk> {
-    try {
-      yield* head;
-      if (ended) return;
-      for (;;) {
-        const c = await readChunk();
-        if (!c) return;
-        yield c;
-      }
-    } finally {
-      // Runs on normal end, error, and consumer return(): never leave an upstream socket half-read.
-      void iterator.return?.();
-    }
+  for (const c of reader.head) if (c.events.length) { reader.first = c.events[0]; break; }
+  return reader;
+}
+
+class SseReader implements OpenedSse {
+  first: SseEvent | undefined = undefined;
+  /** Chunks read before the first event (given out first). */
+  head: SseChunk[] = [];
+  ended = false;
+  private pending: SseEvent[] = [];
+  private readonly parser: EventSourceParser;
+  private readonly text = new Utf8Text();
+
+  constructor(private readonly body: ChunkSource) {
+    this.parser = createParser({ onEvent: (e) => { this.pending.push(e.event ? { event: e.event, data: e.data } : { data: e.data }); } });
   }
-  return { chunks: chunks(), first: head.find((c) => c.events.length > 0)?.events[0], close: () => { void iterator.return?.(); body.destroy?.(); } };
+
+  /** Reads and parses one chunk; undefined at the end. */
+  async read(): Promise<SseChunk | undefined> {
+    const bytes = await this.body.read();
+    if (bytes === undefined) {
+      this.parser.feed(this.text.end() + '\n\n');
+      return this.pending.length ? { bytes: Buffer.alloc(0), events: this.take() } : undefined;
+    }
+    this.parser.feed(this.text.decode(bytes));
+    return { bytes, events: this.take() };
+  }
+
+  next(): Promise<SseChunk | undefined> {
+    if (this.head.length) return Promise.resolve(this.head.shift());
+    if (this.ended) return Promise.resolve(undefined);
+    return this.read().then((c) => { if (!c) this.ended = true; return c; });
+  }
+
+  close(): void {
+    if (!this.ended) this.body.destroy();
+  }
+
+  get chunks(): AsyncIterable<SseChunk> {
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: async (): Promise<IteratorResult<SseChunk, undefined>> => {
+          const c = await this.next();
+          return c ? { done: false, value: c } : { done: true, value: undefined };
+        },
+        // A consumer that stops early (break, return, a throw in its loop) must not leave the upstream half-read.
+        return: async (): Promise<IteratorResult<SseChunk, undefined>> => { this.close(); return { done: true, value: undefined }; },
+      }),
+    };
+  }
+
+  private take(): SseEvent[] {
+    const events = this.pending;
+    if (events.length) this.pending = [];
+    return events.length ? events : NO_EVENTS;
+  }
+}
+
+/** Shared by chunks that complete no event; never mutated. */
+const NO_EVENTS: SseEvent[] = [];
+
+/**
+ * UTF-8 bytes → text across chunk boundaries, as `new TextDecoder()` with `{ stream: true }` decodes them (a leading
+ * byte order mark dropped, invalid bytes replaced). A chunk of whole, valid characters, the usual case, is decoded
+ * directly, which costs a fraction of TextDecoder's streaming decode; the decoder is used only when a character
+ * spans chunks or the bytes are not valid UTF-8.
+ */
+export class Utf8Text {
+  private decoder: TextDecoder | undefined;
+  /** The decoder may hold the first bytes of a character. */
+  private partial = false;
+  private started = false;
+
+  decode(bytes: Buffer): string {
+    if (!this.partial && isUtf8(bytes) && !(!this.started && bytes[0] === 0xef)) {
+      if (bytes.length) this.started = true;
+      return bytes.toString('utf8');
+    }
+    // Only the stream's very first bytes may be a byte order mark to drop.
+    this.decoder ??= new TextDecoder('utf-8', { ignoreBOM: this.started });
+    if (bytes.length) this.started = true;
+    const text = this.decoder.decode(bytes, { stream: true });
+    // An ASCII last byte ends any character, so the decoder holds nothing back.
+    this.partial = bytes.length > 0 ? bytes[bytes.length - 1]! >= 0x80 : this.partial;
+    return text;
+  }
+
+  end(): string {
+    if (!this.partial || !this.decoder) return '';
+    this.partial = false;
+    return this.decoder.decode();
+  }
 }

@@ -4,6 +4,7 @@
  */
 import type { ProtocolId, Usage } from '../core/model';
 import type { SseEvent } from '../sse/types';
+import { lastTopLevelMember } from './json-scan';
 
 /** Accumulates usage from raw events of one protocol. */
 export interface UsageTap { push(e: SseEvent): void; readonly usage: Usage | undefined; readonly sawTerminal: boolean }
@@ -82,16 +83,45 @@ function fromAnthropicUsage(u: Json, prev: Usage | undefined): Partial<Usage> {
   return out;
 }
 
+/** The top-level member of a whole JSON answer of `protocol` that carries its usage. */
+export function usageMember(protocol: ProtocolId): string {
+  return protocol === 'gemini' ? 'usageMetadata' : 'usage';
+}
+
+/** Usage from the value of a whole answer's usage member (`usageMember`); undefined when it is not an object. */
+export function usageFromMember(protocol: ProtocolId, value: unknown): Usage | undefined {
+  const u = obj(value);
+  if (!u) return undefined;
+  switch (protocol) {
+    case 'openai-chat': return fromOpenAIUsage(u);
+    case 'anthropic-messages': return { inputTokens: 0, outputTokens: 0, ...fromAnthropicUsage(u, undefined) };
+    case 'openai-responses': return {
+      inputTokens: num(u.input_tokens), outputTokens: num(u.output_tokens),
+      cachedInputTokens: num(obj(u.input_tokens_details)?.cached_tokens),
+      reasoningTokens: num(obj(u.output_tokens_details)?.reasoning_tokens),
+    };
+    case 'gemini': return {
+      inputTokens: num(u.promptTokenCount), outputTokens: num(u.candidatesTokenCount) + num(u.thoughtsTokenCount),
+      cachedInputTokens: num(u.cachedContentTokenCount), reasoningTokens: num(u.thoughtsTokenCount),
+    };
+  }
+}
+
 /** Reads usage from a whole (non-streamed) upstream JSON body of `protocol`. */
 export function usageFromJson(protocol: ProtocolId, body: Json): Usage | undefined {
-  if (protocol === 'openai-chat') { const u = obj(body.usage); return u ? fromOpenAIUsage(u) : undefined; }
-  const tap = createUsageTap(protocol);
-  switch (protocol) {
-    case 'anthropic-messages': tap.push({ event: 'message_start', data: JSON.stringify({ message: body }) }); break;
-    case 'openai-responses': tap.push({ event: 'response.completed', data: JSON.stringify({ response: body }) }); break;
-    case 'gemini': tap.push({ data: JSON.stringify(body) }); break;
-  }
-  return tap.usage;
+  return usageFromMember(protocol, body[usageMember(protocol)]);
+}
+
+/**
+ * Usage of a whole JSON answer read off its UTF-8 bytes: only the top-level usage member is parsed (see
+ * json-scan.ts). `{ usage }` when that is exact, undefined when the caller must parse the whole body to know.
+ */
+export function usageFromJsonBytes(protocol: ProtocolId, bytes: Buffer): { usage: Usage | undefined } | undefined {
+  const span = lastTopLevelMember(bytes, usageMember(protocol));
+  if (!span) return undefined;
+  let value: unknown;
+  try { value = JSON.parse(bytes.toString('utf8', span.start, span.end)); } catch { return undefined; }
+  return { usage: usageFromMember(protocol, value) };
 }
 
 /** OpenAI's trailing usage chunk: `choices: []` with `usage`. */

@@ -18,6 +18,7 @@
  * on the error as `info.cause = { attempts: AttemptRecord[] }` (read it with `attemptsOf`), because
  * `ErrorInfo` has no dedicated field. Secrets never appear: every message passes through the pools' masks.
  */
+import type { CancelSignal } from '../core/cancel';
 import { GatewayError } from '../core/errors';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { isKeyRejected, isRateLimited, type KeyPool } from './key-pool';
@@ -40,14 +41,14 @@ export interface FailoverOptions<T> {
   /** The key pool of a provider; undefined (or an empty pool) means the provider needs no key. */
   pools: (providerId: string) => KeyPool | undefined;
   /** Opens one upstream call; resolves once committed, rejects (preferably with a GatewayError) otherwise. */
-  attempt: (target: Target, key: UpstreamKey | undefined, signal: AbortSignal) => Promise<T>;
+  attempt: (target: Target, key: UpstreamKey | undefined, signal: CancelSignal) => Promise<T>;
   /** Most attempts per request, over all keys and targets. Default 3. */
   maxAttempts?: number;
   /** No attempt starts later than this many ms after the first. Default: no limit. */
   deadlineMs?: number;
   clock?: Clock;
-  /** The client's abort signal. */
-  signal?: AbortSignal;
+  /** The client's cancellation (an AbortSignal fits). */
+  signal?: CancelSignal;
   /** Session id, prompt_cache_key or a hash of the leading messages, to keep one key per conversation. */
   affinity?: string;
   logger?: Logger;
@@ -90,56 +91,58 @@ export function attemptsOf(err: unknown): AttemptRecord[] | undefined {
 /** Runs `attempt` over the plan until one commits; see the file comment for the rules. */
 export async function runWithFailover<T>(plan: readonly Target[], opts: FailoverOptions<T>): Promise<FailoverResult<T>> {
   const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? silentLogger;
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 3);
   const signal = opts.signal ?? new AbortController().signal;
   const started = clock.now();
   const records: AttemptRecord[] = [];
-  const touched = new Set<KeyPool>();
-  const cooling = new WeakSet<AttemptRecord>(); // targets skipped because all their keys were rate limited
+  // Made on the first failure only: the common request commits on its first attempt.
+  let cooling: WeakSet<AttemptRecord> | undefined; // targets skipped because all their keys were rate limited
   let attempts = 0;
   let stop: 'deadline' | 'max-attempts' | undefined;
-  const mask = (text: string): string => [...touched].reduce((t, p) => p.sanitize(t), text);
 
-  plan: for (const [t, target] of plan.entries()) {
+  plan: for (let t = 0; t < plan.length; t++) {
+    const target = plan[t]!;
     const pool = opts.pools(target.providerId);
     const keyless = !pool || pool.size === 0;
-    if (pool) touched.add(pool);
-    const tried = new Set<string>();
+    let tried: Set<string> | undefined; // keys this target already failed with
     for (;;) {
       if (signal.aborted) throw cancelled(signal);
-      if (!keyless && !pool.canAcquire(target.upstreamModel, clock.now(), tried)) {
-        if (tried.size === 0) {
-          const record = unusable(target, pool, clock.now());
-          if (record.cooling) cooling.add(record.record);
+      const now = attempts === 0 ? started : clock.now();
+      if (!keyless && !pool.canAcquire(target.upstreamModel, now, tried)) {
+        if (!tried) {
+          const record = unusable(target, pool, now);
+          if (record.cooling) (cooling ??= new WeakSet()).add(record.record);
           records.push(record.record);
         }
         break;
       }
       // Checked only once something is left to try, so running out of plan is not reported as a stop.
       if (attempts >= maxAttempts) { stop = 'max-attempts'; break plan; }
-      if (opts.deadlineMs !== undefined && clock.now() - started >= opts.deadlineMs) { stop = 'deadline'; break plan; }
-      const key = keyless ? undefined : pool.acquire(target.upstreamModel, clock.now(), opts.affinity, tried);
-      if (key) tried.add(key.id);
+      if (opts.deadlineMs !== undefined && now - started >= opts.deadlineMs) { stop = 'deadline'; break plan; }
+      const key = keyless ? undefined : pool.acquire(target.upstreamModel, now, opts.affinity, tried);
       attempts++;
-      const began = clock.now();
       try {
         const value = await opts.attempt(target, key, signal);
-        if (key) pool?.report(key, target.upstreamModel, { ok: true }, clock.now());
-        opts.onAttempt?.({ ...where(target, key), ok: true, durationMs: clock.now() - began });
+        if (key || opts.onAttempt) {
+          const done = clock.now();
+          if (key) pool?.report(key, target.upstreamModel, OK, done);
+          opts.onAttempt?.({ ...where(target, key), ok: true, durationMs: done - now });
+        }
         return { value, target, key, failures: records };
       } catch (e) {
         if (signal.aborted) throw cancelled(signal);
+        if (key) (tried ??= new Set()).add(key.id);
         const err = toGatewayError(e, target.providerId);
-        if (key) pool?.report(key, target.upstreamModel, { ok: false, error: err }, clock.now());
-        const message = mask(err.message);
+        const done = clock.now();
+        if (key) pool?.report(key, target.upstreamModel, { ok: false, error: err }, done);
+        const message = masked(err.message, plan, t, opts.pools);
         records.push({ ...where(target, key), status: err.status, error: message });
-        opts.onAttempt?.({ ...where(target, key), ok: false, status: err.status, error: message, durationMs: clock.now() - began });
+        opts.onAttempt?.({ ...where(target, key), ok: false, status: err.status, error: message, durationMs: done - now });
         const verdict = failoverVerdict(err);
         if (verdict === 'fatal' || (verdict === 'next-target' && t === plan.length - 1)) {
           throw message === err.message ? err : new GatewayError(err.kind, message, err.info);
         }
-        logger.warn('upstream attempt failed; failing over', {
+        (opts.logger ?? silentLogger).warn('upstream attempt failed; failing over', {
           provider: target.providerId, model: target.upstreamModel, key: key?.label, status: err.status, error: message,
         });
         if (verdict === 'next-target' || keyless) break;
@@ -147,6 +150,18 @@ export async function runWithFailover<T>(plan: readonly Target[], opts: Failover
     }
   }
   throw exhausted(plan, opts, records, cooling, attempts, stop, clock.now());
+}
+
+const OK = { ok: true } as const;
+
+/** `text` with the secrets of every pool reached so far (targets 0..t) masked. */
+function masked<T>(text: string, plan: readonly Target[], t: number, pools: FailoverOptions<T>['pools']): string {
+  let out = text;
+  for (let i = 0; i <= t; i++) {
+    const pool = pools(plan[i]!.providerId);
+    if (pool) out = pool.sanitize(out);
+  }
+  return out;
 }
 
 const where = (target: Target, key: UpstreamKey | undefined): Pick<AttemptRecord, 'providerId' | 'model' | 'keyLabel'> =>
@@ -161,7 +176,7 @@ function unusable(target: Target, pool: KeyPool, now: number): { record: Attempt
 }
 
 function exhausted<T>(
-  plan: readonly Target[], opts: FailoverOptions<T>, records: AttemptRecord[], cooling: WeakSet<AttemptRecord>,
+  plan: readonly Target[], opts: FailoverOptions<T>, records: AttemptRecord[], cooling: WeakSet<AttemptRecord> | undefined,
   attempts: number, stop: 'deadline' | 'max-attempts' | undefined, now: number,
 ): GatewayError {
   const lines = records.map((r) =>
@@ -176,7 +191,7 @@ function exhausted<T>(
     return at === undefined ? acc : acc === undefined ? at : Math.min(acc, at);
   }, undefined);
   const retryAfterMs = soonest !== undefined && soonest > now ? soonest - now : undefined;
-  const allRateLimited = records.length > 0 && records.every((r) => r.status === 429 || cooling.has(r));
+  const allRateLimited = records.length > 0 && records.every((r) => r.status === 429 || !!cooling?.has(r));
 
   if (attempts === 0 && stop === undefined) {
     const message = lines.join('; ');
@@ -190,7 +205,7 @@ function exhausted<T>(
     : new GatewayError('upstream', message, { status: 502, code: 'all_upstreams_failed', cause });
 }
 
-function cancelled(signal: AbortSignal): GatewayError {
+function cancelled(signal: CancelSignal): GatewayError {
   return new GatewayError('cancelled', 'the client closed the request', { code: 'client_closed', cause: signal.reason });
 }
 

@@ -12,21 +12,38 @@ export const NS = 'anthropic-messages';
 
 /** Keys of `block` not in `known` (cache_control, citations…), as an Extra; undefined when none. */
 export function extraOf(block: Record<string, unknown>, known: readonly string[]): Extra | undefined {
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(block)) if (!known.includes(k) && v !== undefined) rest[k] = v;
-  return Object.keys(rest).length ? { [NS]: rest } : undefined;
+  // Object.keys, and no object until one is needed: this runs per content block.
+  let rest: Record<string, unknown> | undefined;
+  for (const k of Object.keys(block)) {
+    const v = block[k];
+    if (v !== undefined && !known.includes(k)) (rest ??= {})[k] = v;
+  }
+  return rest ? { [NS]: rest } : undefined;
 }
 
-function str(v: unknown, param: string): string {
-  if (typeof v !== 'string') throw invalidRequest(`${param}: expected a string`, param);
+/*
+ * Where a block is, for error messages, travels as `base` and `index` (`${base}[${index}]`, or `base` alone when
+ * index < 0) and a field suffix, joined only when an error is thrown: building those strings for every block of
+ * every message cost more than decoding the blocks.
+ */
+const at = (base: string, index: number, suffix = ''): string => (index < 0 ? `${base}${suffix}` : `${base}[${index}]${suffix}`);
+
+function str(v: unknown, base: string, index: number, suffix: string): string {
+  if (typeof v !== 'string') { const param = at(base, index, suffix); throw invalidRequest(`${param}: expected a string`, param); }
   return v;
 }
 
 /** An image `source` → ImageSource; undefined for sources we cannot carry (file ids). */
 export function decodeImageSource(source: unknown, param: string): ImageSource | undefined {
-  if (!isRecord(source)) throw invalidRequest(`${param}: source must be an object`, param);
-  if (source.type === 'base64') return { kind: 'base64', mediaType: str(source.media_type, `${param}.media_type`), data: str(source.data, `${param}.data`) };
-  if (source.type === 'url') return { kind: 'url', url: str(source.url, `${param}.url`) };
+  return imageSource(source, param, -1, '');
+}
+
+function imageSource(source: unknown, base: string, index: number, suffix: string): ImageSource | undefined {
+  if (!isRecord(source)) { const param = at(base, index, suffix); throw invalidRequest(`${param}: source must be an object`, param); }
+  if (source.type === 'base64') {
+    return { kind: 'base64', mediaType: str(source.media_type, base, index, `${suffix}.media_type`), data: str(source.data, base, index, `${suffix}.data`) };
+  }
+  if (source.type === 'url') return { kind: 'url', url: str(source.url, base, index, `${suffix}.url`) };
   return undefined;
 }
 
@@ -52,68 +69,76 @@ function opaque(block: Record<string, unknown>): TextPart {
   return { type: 'text', text: text ?? `[${type}${title} omitted]`, extra: { [NS]: { rawBlock: block } } };
 }
 
-function decodeImage(block: Record<string, unknown>, param: string): ImagePart | TextPart {
-  const source = decodeImageSource(block.source, `${param}.source`);
+const IMAGE_KNOWN = ['type', 'source'];
+const TEXT_KNOWN = ['type', 'text'];
+
+function decodeImage(block: Record<string, unknown>, base: string, index: number): ImagePart | TextPart {
+  const source = imageSource(block.source, base, index, '.source');
   if (!source) return opaque(block);
   const part: ImagePart = { type: 'image', source };
-  const extra = extraOf(block, ['type', 'source']);
+  const extra = extraOf(block, IMAGE_KNOWN);
   if (extra) part.extra = extra;
   return part;
 }
 
-function decodeText(block: Record<string, unknown>, param: string): TextPart {
-  const part: TextPart = { type: 'text', text: str(block.text, `${param}.text`) };
-  const extra = extraOf(block, ['type', 'text']);
+function decodeText(block: Record<string, unknown>, base: string, index: number): TextPart {
+  const part: TextPart = { type: 'text', text: str(block.text, base, index, '.text') };
+  const extra = extraOf(block, TEXT_KNOWN);
   if (extra) part.extra = extra;
   return part;
 }
 
-/** Content of a tool_result (string or blocks) → text and image parts. */
-function decodeToolResultContent(content: unknown, param: string): Array<TextPart | ImagePart> {
+/** Content of a tool_result (string or blocks) → text and image parts; `param` is built only for an error. */
+function decodeToolResultContent(content: unknown, param: () => string): Array<TextPart | ImagePart> {
   if (content === undefined || content === null) return [];
   if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
-  if (!Array.isArray(content)) throw invalidRequest(`${param}: expected a string or an array of blocks`, param);
-  return content.map((b, i) => {
-    const p = `${param}[${i}]`;
-    if (!isRecord(b)) throw invalidRequest(`${p}: expected a content block`, p);
-    if (b.type === 'text') return decodeText(b, p);
-    if (b.type === 'image') return decodeImage(b, p);
-    return opaque(b);
-  });
+  if (!Array.isArray(content)) { const p = param(); throw invalidRequest(`${p}: expected a string or an array of blocks`, p); }
+  const base = param();
+  const out: Array<TextPart | ImagePart> = [];
+  for (let i = 0; i < content.length; i++) {
+    const b: unknown = content[i];
+    if (!isRecord(b)) { const p = `${base}[${i}]`; throw invalidRequest(`${p}: expected a content block`, p); }
+    out.push(b.type === 'text' ? decodeText(b, base, i) : b.type === 'image' ? decodeImage(b, base, i) : opaque(b));
+  }
+  return out;
 }
 
 /** One request content block → one canonical part. */
 export function decodeBlock(block: unknown, param: string): Part {
-  if (!isRecord(block) || typeof block.type !== 'string') throw invalidRequest(`${param}: expected a content block with a type`, param);
+  return decodeBlockAt(block, param, -1);
+}
+
+function decodeBlockAt(block: unknown, base: string, index: number): Part {
+  if (!isRecord(block) || typeof block.type !== 'string') { const p = at(base, index); throw invalidRequest(`${p}: expected a content block with a type`, p); }
   switch (block.type) {
-    case 'text': return decodeText(block, param);
-    case 'image': return decodeImage(block, param);
+    case 'text': return decodeText(block, base, index);
+    case 'image': return decodeImage(block, base, index);
     case 'thinking': {
-      const part: Part = { type: 'reasoning', text: str(block.thinking, `${param}.thinking`) };
+      const part: Part = { type: 'reasoning', text: str(block.thinking, base, index, '.thinking') };
       if (typeof block.signature === 'string' && block.signature) part.signature = block.signature;
       return part;
     }
     case 'redacted_thinking':
-      return { type: 'reasoning', text: '', redactedData: str(block.data, `${param}.data`) };
+      return { type: 'reasoning', text: '', redactedData: str(block.data, base, index, '.data') };
     case 'tool_use': {
       const part: Part = {
         type: 'tool-call',
-        callId: str(block.id, `${param}.id`),
-        name: str(block.name, `${param}.name`),
+        callId: str(block.id, base, index, '.id'),
+        name: str(block.name, base, index, '.name'),
         argsJson: JSON.stringify(block.input ?? {}),
       };
-      const extra = extraOf(block, ['type', 'id', 'name', 'input']);
+      const extra = extraOf(block, TOOL_USE_KNOWN);
       if (extra) part.extra = extra;
       return part;
     }
     case 'tool_result': {
       const part: Part = {
         type: 'tool-result',
-        callId: str(block.tool_use_id, `${param}.tool_use_id`),
-        content: decodeToolResultContent(block.content, `${param}.content`),
+        callId: str(block.tool_use_id, base, index, '.tool_use_id'),
+        content: decodeToolResultContent(block.content, () => at(base, index, '.content')),
       };
       if (block.is_error === true) part.isError = true;
-      const extra = extraOf(block, ['type', 'tool_use_id', 'content', 'is_error']);
+      const extra = extraOf(block, TOOL_RESULT_KNOWN);
       if (extra) part.extra = extra;
       return part;
     }
@@ -122,9 +147,14 @@ export function decodeBlock(block: unknown, param: string): Part {
   }
 }
 
+const TOOL_USE_KNOWN = ['type', 'id', 'name', 'input'];
+const TOOL_RESULT_KNOWN = ['type', 'tool_use_id', 'content', 'is_error'];
+
 /** Message content (string or blocks) → parts. */
 export function decodeContent(content: unknown, param: string): Part[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   if (!Array.isArray(content)) throw invalidRequest(`${param}: expected a string or an array of content blocks`, param);
-  return content.map((b, i) => decodeBlock(b, `${param}[${i}]`));
+  const out: Part[] = [];
+  for (let i = 0; i < content.length; i++) out.push(decodeBlockAt(content[i], param, i));
+  return out;
 }

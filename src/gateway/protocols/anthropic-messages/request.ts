@@ -136,7 +136,7 @@ export function decodeRequest(body: Record<string, unknown>, opts: DecodeOptions
     if (typeof user_id === 'string') req.user = user_id;
     if (Object.keys(rest).length) own.metadata = rest;
   }
-  for (const [k, v] of Object.entries(body)) if (!KNOWN.has(k) && v !== undefined) own[k] = v;
+  for (const k of Object.keys(body)) if (!KNOWN.has(k) && body[k] !== undefined) own[k] = body[k];
   if (Object.keys(own).length) req.extra = { [NS]: own };
   return req;
 }

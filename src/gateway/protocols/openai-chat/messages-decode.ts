@@ -45,11 +45,12 @@ function decodeByRole(role: string, raw: Record<string, unknown>, at: string): M
 /** Fields the canonical message does not carry (`name`, vendor fields), plus the developer role marker. */
 function messageExtra(role: string, raw: Record<string, unknown>): Record<string, unknown> | undefined {
   const known = KNOWN_MESSAGE_FIELDS[role]!;
-  const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) if (!known.has(k)) extra[k] = v;
+  // Object.keys, and no object until one is needed: this runs per message (Object.entries costs ~6x as much).
+  let extra: Record<string, unknown> | undefined;
+  for (const k of Object.keys(raw)) if (!known.has(k)) (extra ??= {})[k] = raw[k];
   // The encoder re-applies this, so a developer message round-trips as developer.
-  if (role === 'developer') extra.role = 'developer';
-  return Object.keys(extra).length ? extra : undefined;
+  if (role === 'developer') (extra ??= {}).role = 'developer';
+  return extra;
 }
 
 /** User/system content: a string or an array of text (and, for users, image) parts. */

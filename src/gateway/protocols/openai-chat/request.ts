@@ -109,15 +109,15 @@ function decodeMetadata(v: unknown): Record<string, string> | undefined {
 
 /** Fields the canonical model lacks, plus the token-limit field name when the caller used the newer one. */
 function decodeExtra(body: Record<string, unknown>): Record<string, unknown> | undefined {
-  const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(body)) if (!KNOWN_FIELDS.has(k)) extra[k] = v;
+  let extra: Record<string, unknown> | undefined;
+  for (const k of Object.keys(body)) if (!KNOWN_FIELDS.has(k)) (extra ??= {})[k] = body[k];
   if (isRecord(body.stream_options)) {
     const { include_usage: _ignored, ...rest } = body.stream_options;
-    if (Object.keys(rest).length) extra.stream_options = rest;
+    if (Object.keys(rest).length) (extra ??= {}).stream_options = rest;
   }
   // Marks the field name only; encodeRequest writes the canonical value under it (see encodeTokenLimit).
-  if (body.max_completion_tokens !== undefined && body.max_completion_tokens !== null) extra.max_completion_tokens = true;
-  return Object.keys(extra).length ? extra : undefined;
+  if (body.max_completion_tokens !== undefined && body.max_completion_tokens !== null) (extra ??= {}).max_completion_tokens = true;
+  return extra;
 }
 
 /** Wire request → canonical. Throws invalid_request errors naming the offending param. */

@@ -1,7 +1,7 @@
 /**
  * The identity path of legacy completions: the caller's body goes to an OpenAI-family `/completions` with only the
  * model replaced (plus `stream_options.include_usage`, so usage can be accounted), and the stream comes back byte
- * for byte when the caller asked for usage (else event by event, without the usage-only chunk it did not ask for).
+ * for byte when the caller asked for usage (else without the usage-only chunk it did not ask for; see relay.ts).
  */
 import { GatewayError } from '../../core/errors';
 import type { OpenedSse } from '../../pipeline/sse-source';

@@ -107,7 +107,7 @@ export function decodeInputItems(items: JsonObject[]): DecodedInput {
         }
         const { parts, kept } = decodeContent(item.content, `${param}.content`);
         const extra: JsonObject = {};
-        for (const [k, v] of Object.entries(item)) if (!['type', 'role', 'content'].includes(k)) extra[k] = v;
+        for (const k of Object.keys(item)) if (k !== 'type' && k !== 'role' && k !== 'content') extra[k] = item[k];
         if (kept.length > 0) extra.kept_parts = kept;
         if (role === 'developer') extra.role = 'developer';
         if (role === 'assistant') {
