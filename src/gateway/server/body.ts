@@ -2,8 +2,16 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError, invalidRequest } from '../core/errors';
 
+/** A parsed JSON body with the text it was parsed from (the identity path sends that text on, model replaced). */
+export interface JsonBody { body: Record<string, unknown>; text: string }
+
 /** Reads and parses the body; errors are 400 `invalid_json` or 413 `request_too_large`. */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  return (await readJson(req, limit)).body;
+}
+
+/** `readJsonBody`, keeping the text. */
+export async function readJson(req: IncomingMessage, limit: number): Promise<JsonBody> {
   // Plain 'data'/'end' listeners: measurably cheaper per request than an async iterator over the stream.
   const text = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -29,5 +37,5 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalidRequest('The request body must be a JSON object', undefined, 'invalid_json');
   }
-  return parsed as Record<string, unknown>;
+  return { body: parsed as Record<string, unknown>, text };
 }

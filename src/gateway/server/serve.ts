@@ -2,6 +2,7 @@
  * The lifecycle every model endpoint shares: admit (limits, quota reservation), count in-flight, run with an abort
  * signal tied to the client's socket, answer (JSON, or SSE frame by frame), then settle the admission and account.
  */
+import { Cancellation, type CancelSignal } from '../core/cancel';
 import { GatewayError } from '../core/errors';
 import type { ProtocolId, Usage } from '../core/model';
 import type { Capture } from '../inspector/inspector';
@@ -20,7 +21,7 @@ export interface ServeSpec {
   stream: boolean;
   /** The inspector's capture, when it is on. */
   trace?: Capture;
-  run(signal: AbortSignal): Promise<ChatOutcome>;
+  run(signal: CancelSignal): Promise<ChatOutcome>;
 }
 
 /** Serves `spec` on `ex`; errors propagate to the model lane (which renders them) after being accounted. */
@@ -30,8 +31,8 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
   const admission = sc.access.admit(principal, { endpoint: spec.endpoint, model: spec.model, maxTokens: spec.maxTokens, requestId });
   const started = sc.clock.now();
   const res = ex.res;
-  const abort = new AbortController();
-  res.once('close', () => { if (!res.writableFinished) abort.abort(); });
+  const cancel = new Cancellation();
+  res.once('close', () => { if (!res.writableFinished) cancel.abort(); });
   let outcome: ChatOutcome | undefined;
   let usage: Usage | undefined;
   let ttft: number | undefined;
@@ -39,7 +40,7 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
   let errorCode: string | undefined;
   sc.trackInflight(+1);
   try {
-    outcome = await spec.run(abort.signal);
+    outcome = await spec.run(cancel);
     // Routing and limit headers go straight onto the response (no intermediate object on the hot path).
     const routed = outcome.routed;
     const limits = admission.headers;
@@ -66,7 +67,7 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
     });
     usage = sse.usage();
     if (spec.trace) sc.inspector.done(requestId);
-    const failed = sse.failed() ?? (abort.signal.aborted ? new GatewayError('cancelled', 'client closed the stream') : undefined);
+    const failed = sse.failed() ?? (cancel.aborted ? new GatewayError('cancelled', 'client closed the stream') : undefined);
     if (failed) { status = failed.status; errorCode = failed.code ?? failed.kind; }
   } catch (e) {
     const err = GatewayError.is(e) ? e : undefined;

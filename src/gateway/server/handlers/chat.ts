@@ -3,7 +3,7 @@ import type { ProtocolId } from '../../core/model';
 import type { EndpointKind } from '../../policy/types';
 import { protocols } from '../../protocols';
 import { runChat } from '../../pipeline/chat';
-import { readJsonBody } from '../body';
+import { readJson } from '../body';
 import type { ServerContext } from '../context';
 import { headerOf, inboundOf, type Exchange } from '../exchange';
 import { serveModelRequest } from '../serve';
@@ -25,17 +25,18 @@ function affinityOf(ex: Exchange, body: Record<string, unknown>): string | undef
 export function chatHandler(sc: ServerContext, protocol: ProtocolId, endpoint: EndpointKind = 'chat'): ModelHandler {
   return async (ex) => {
     ex.protocol = protocol;
-    let body = await readJsonBody(ex.req, sc.config().server.bodyLimit);
+    const read = await readJson(ex.req, sc.config().server.bodyLimit);
+    let body = read.body;
+    // The caller's own text goes upstream (model replaced) unless the gateway changed the body.
+    let text: string | undefined = read.text;
     const defaultInstructions = sc.config().defaultInstructions;
-    if (protocol === 'openai-responses' && defaultInstructions && !body.instructions) body = { ...body, instructions: defaultInstructions };
+    if (protocol === 'openai-responses' && defaultInstructions && !body.instructions) { body = { ...body, instructions: defaultInstructions }; text = undefined; }
     const inbound = inboundOf(ex);
-    const codec = protocols[protocol];
-    const canonical = codec.decodeRequest(body, inbound);
-    const summary = codec.summarize(body, inbound);
-    const trace = sc.inspector.begin(ex.requestId, protocol, canonical.model, ex.method, ex.req.url ?? ex.path, ex.req.headers, sc.inspector.enabled ? JSON.stringify(body) : '');
+    const canonical = protocols[protocol].decodeRequest(body, inbound);
+    const trace = sc.inspector.begin(ex.requestId, protocol, canonical.model, ex.method, ex.req.url ?? ex.path, ex.req.headers, sc.inspector.enabled ? text ?? JSON.stringify(body) : '');
     await serveModelRequest(sc, ex, {
-      endpoint, protocol, model: canonical.model, maxTokens: summary.maxTokens, stream: canonical.stream, trace,
-      run: (signal) => runChat(sc.pipeline(), { protocol, body, inbound, canonical, raw: rawMode(ex), trace }, signal, affinityOf(ex, body)),
+      endpoint, protocol, model: canonical.model, maxTokens: canonical.maxTokens, stream: canonical.stream, trace,
+      run: (signal) => runChat(sc.pipeline(), { protocol, body, text, inbound, canonical, raw: rawMode(ex), trace }, signal, affinityOf(ex, body)),
     });
   };
 }

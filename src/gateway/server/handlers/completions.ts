@@ -4,6 +4,7 @@
  * suffix, logprobs). Otherwise the prompt becomes one user message served by the chat pipeline in the openai-chat
  * protocol, and the chat answer is re-encoded as `text_completion` objects or chunks.
  */
+import type { CancelSignal } from '../../core/cancel';
 import { GatewayError } from '../../core/errors';
 import type { Usage } from '../../core/model';
 import { isOpenAIFamily, runDirectCall } from '../../pipeline/direct-call';
@@ -34,7 +35,7 @@ async function servedNatively(deps: PipelineDeps, model: string): Promise<boolea
   return provider !== undefined && isOpenAIFamily(provider);
 }
 
-async function servePassthrough(deps: PipelineDeps, body: Json, inbound: InboundContext, signal: AbortSignal): Promise<Served> {
+async function servePassthrough(deps: PipelineDeps, body: Json, inbound: InboundContext, signal: CancelSignal): Promise<Served> {
   const stream = body.stream === true;
   const model = body.model as string;
   const { committed, routed } = await runDirectCall(deps, {
@@ -51,7 +52,7 @@ async function servePassthrough(deps: PipelineDeps, body: Json, inbound: Inbound
   return { kind: 'sse', routed, ...passthroughStream(committed.sse, body, routed.providerId) };
 }
 
-async function serveTranslated(deps: PipelineDeps, body: Json, inbound: InboundContext, signal: AbortSignal): Promise<Served> {
+async function serveTranslated(deps: PipelineDeps, body: Json, inbound: InboundContext, signal: CancelSignal): Promise<Served> {
   const chatBody = toChatBody(body);
   const canonical = protocols['openai-chat'].decodeRequest(chatBody, inbound);
   const outcome = await runChat(deps, { protocol: 'openai-chat', body: chatBody, inbound, canonical, raw: false }, signal);
