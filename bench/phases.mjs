@@ -90,14 +90,23 @@ export function summarizeStreams(results, chunks, delayMs) {
   };
 }
 
-/** `perSample` concurrent streams per target, interleaved, `reps` times. */
-export async function streaming(targets, { perSample, reps, chunks, delayMs, log }) {
+/**
+ * `perSample` concurrent streams per target, `rounds` times per repetition (first-byte times on this kind of
+ * machine swing by milliseconds from one round to the next, so one round of 4 is not a sample), targets
+ * interleaved round by round, `reps` times.
+ */
+export async function streaming(targets, { perSample, rounds = 1, reps, chunks, delayMs, log }) {
   const samples = [];
   const agent = makeAgent(Math.max(4, perSample));
   for (let rep = 0; rep < reps; rep++) {
-    for (const t of rotate(targets, rep)) {
-      const results = await streamMany(perSample, { url: t.url, headers: t.headers, body: { ...t.body, stream: true }, agent, timeoutMs: 30_000 + chunks * delayMs });
-      const s = { rep, target: t.name, ...summarizeStreams(results, chunks, delayMs) };
+    const results = new Map(targets.map((t) => [t.name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const t of rotate(targets, rep + round)) {
+        results.get(t.name).push(...await streamMany(perSample, { url: t.url, headers: t.headers, body: { ...t.body, stream: true }, agent, timeoutMs: 30_000 + chunks * delayMs }));
+      }
+    }
+    for (const t of targets) {
+      const s = { rep, target: t.name, ...summarizeStreams(results.get(t.name), chunks, delayMs) };
       log(`  rep ${rep + 1} ${t.name}: first byte ${s.firstByteP50Ms.toFixed(2)} ms, last byte ${s.lastByteP50Ms.toFixed(1)} ms, reads/chunk ${s.readsPerChunk.toFixed(2)}${s.completed < s.count ? ` (${s.count - s.completed} failed: ${s.errors.join('; ')})` : ''}`);
       samples.push(s);
     }

@@ -3,7 +3,7 @@
  * drives one route with autocannon (or concurrent streams), stops the gateway so V8 writes the profile, and
  * prints bench/profile-summary.mjs's breakdown. Usage:
  *   node bench/profile.mjs [--route openai|anthropic|anthropic-to-openai|openai-to-anthropic] [--stream]
- *                          [--seconds N] [--connections N] [--dir DIR] [--cli FILE]
+ *                          [--chunks N] [--delay MS] [--seconds N] [--connections N] [--dir DIR] [--cli FILE]
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +19,7 @@ import { makeAgent, streamMany } from './sse-client.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: {
   route: { type: 'string' }, cli: { type: 'string' }, stream: { type: 'boolean' }, seconds: { type: 'string' }, connections: { type: 'string' }, dir: { type: 'string' },
+  chunks: { type: 'string' }, delay: { type: 'string' },
 } });
 const route = values.route ?? 'openai';
 const seconds = Math.min(120, Number(values.seconds ?? 10));
@@ -41,13 +42,15 @@ try {
     ? { name: route, url: `${gw.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, body: { model, messages: [{ role: 'user', content: prompt }], max_tokens: 200 }, pid: gw.child.pid }
     : { name: route, url: `${gw.url}/v1/messages`, headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01' }, body: { model, max_tokens: 200, messages: [{ role: 'user', content: prompt }] }, pid: gw.child.pid };
   if (values.stream) {
-    await configureUpstream(upstream.url, { chunks: 50, delayMs: 20 });
+    // Short, fast streams (e.g. --chunks 5 --delay 0) show the per-stream set-up cost; the default shows relaying.
+    const chunks = Number(values.chunks ?? 50);
+    await configureUpstream(upstream.url, { chunks, delayMs: Number(values.delay ?? 20) });
     const agent = makeAgent(connections);
     const deadline = Date.now() + seconds * 1000;
     let n = 0;
     while (Date.now() < deadline && n < 100_000) { await streamMany(connections, { url: target.url, headers: target.headers, body: { ...target.body, stream: true }, agent }); n += connections; }
     agent.destroy();
-    process.stdout.write(`${n} streams of 50 chunks at concurrency ${connections}\n`);
+    process.stdout.write(`${n} streams of ${chunks} chunks at concurrency ${connections}\n`);
   } else {
     const s = await loadOnce(target, connections, seconds, upstream.child.pid);
     process.stdout.write(`${s.total} requests, ${s.reqPerSec.toFixed(0)} req/s, ${s.proxyCpuUsPerReq?.toFixed(0)} µs CPU/request, non2xx ${s.non2xx}\n`);

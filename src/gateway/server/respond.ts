@@ -33,38 +33,77 @@ export interface SseWriteOptions {
   onFirstWrite?(): void;
 }
 
-const BOUNDARY = /(\n\n|\r\n\r\n|\r\r)$/;
 /** Whether a written chunk ends between two SSE events (a keep-alive may then be inserted). */
-const endsAtBoundary = (f: string | Buffer): boolean =>
-  BOUNDARY.test(typeof f === 'string' ? f.slice(-4) : f.subarray(-4).toString('latin1'));
+function endsAtBoundary(f: string | Buffer): boolean {
+  if (typeof f === 'string') return f.endsWith('\n\n') || f.endsWith('\r\r') || f.endsWith('\r\n\r\n');
+  const n = f.length;
+  const last = f[n - 1];
+  return n >= 2 && (last === 10 || last === 13) && f[n - 2] === last || (n >= 4 && last === 10 && f[n - 2] === 13 && f[n - 3] === 10 && f[n - 4] === 13);
+}
+
+/** How long a stream's headers may wait for its first frame before they are sent alone (ms). */
+const HEADERS_WAIT_MS = 50;
+
+/** One stream in progress, as the shared ticker sees it. */
+interface LiveStream { res: ServerResponse; opts: SseWriteOptions; started: number; lastWrite: number; atBoundary: boolean }
 
 /**
- * Streams `frames` to `res`. Each frame is written as soon as it is produced (never buffered). While nothing
- * arrives for `keepAliveMs`, a keep-alive frame is written, but only between whole SSE events.
- * Resolves when the stream ended or the client went away (then the frames' generator is closed, which aborts upstream).
+ * One timer for every open stream (not one per stream): it sends the headers of a stream whose first frame is slow
+ * to come, and keep-alive frames on streams that have been silent for `keepAliveMs`.
+ */
+const live = new Set<LiveStream>();
+let ticker: NodeJS.Timeout | undefined;
+let tickMs = Infinity;
+
+function tick(): void {
+  const now = Date.now();
+  for (const s of live) {
+    if (s.res.destroyed) continue;
+    if (!s.res.headersSent) { if (now - s.started >= HEADERS_WAIT_MS) s.res.flushHeaders(); continue; }
+    if (s.atBoundary && !s.opts.contentType && now - s.lastWrite >= s.opts.keepAliveMs) { s.res.write(s.opts.keepAliveFrame); s.lastWrite = now; }
+  }
+}
+
+function watch(s: LiveStream): void {
+  live.add(s);
+  // Often enough for the shortest keep-alive in use (tests use tens of ms; the default is 15 s).
+  const period = Math.max(HEADERS_WAIT_MS, Math.min(1000, Math.floor(s.opts.keepAliveMs / 2)));
+  if (ticker && period >= tickMs) return;
+  if (ticker) clearInterval(ticker);
+  tickMs = period;
+  ticker = setInterval(tick, period);
+}
+
+function unwatch(s: LiveStream): void {
+  live.delete(s);
+  if (live.size === 0 && ticker) { clearInterval(ticker); ticker = undefined; tickMs = Infinity; }
+}
+
+/**
+ * Streams `frames` to `res`. Each frame is written as soon as it is produced (never buffered); the headers go out
+ * with the first frame (one write, not two), or alone after HEADERS_WAIT_MS if it is slow to come. While nothing
+ * arrives for `keepAliveMs`, a keep-alive frame is written, but only between whole SSE events. Resolves when the
+ * stream ended or the client went away (then the frames' generator is closed, which aborts upstream).
  */
 export async function writeSse(res: ServerResponse, frames: AsyncGenerator<string | Buffer>, opts: SseWriteOptions): Promise<void> {
   // Headers already set on `res` (routing, limits) are sent along with these.
   res.writeHead(200, { 'content-type': opts.contentType ?? 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-  res.flushHeaders();
-  let lastWrite = Date.now();
-  let atBoundary = true;
+  const now = Date.now();
+  const state: LiveStream = { res, opts, started: now, lastWrite: now, atBoundary: true };
+  watch(state);
   let first = true;
-  const timer = setInterval(() => {
-    if (atBoundary && !opts.contentType && !res.destroyed && Date.now() - lastWrite >= opts.keepAliveMs) { res.write(opts.keepAliveFrame); lastWrite = Date.now(); }
-  }, Math.max(50, Math.floor(opts.keepAliveMs / 2)));
   try {
     for await (const frame of frames) {
       if (res.destroyed) break;
       if (first) { first = false; opts.onFirstWrite?.(); }
-      atBoundary = endsAtBoundary(frame);
-      lastWrite = Date.now();
+      state.atBoundary = endsAtBoundary(frame);
+      state.lastWrite = Date.now();
       if (!res.write(frame)) {
         await Promise.race([once(res, 'drain'), once(res, 'close')]);
       }
     }
   } finally {
-    clearInterval(timer);
+    unwatch(state);
     if (!res.destroyed) res.end();
     await frames.return(undefined);
   }
