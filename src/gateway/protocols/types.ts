@@ -14,14 +14,6 @@ export interface InboundContext {
   query: Record<string, string | string[] | undefined>;
 }
 
-/** The few fields the gateway reads before deciding how to route (cheap: no full decode). */
-export interface RequestSummary {
-  model: string | undefined;
-  stream: boolean;
-  /** The largest token limit the request asks for, whatever the field's name. */
-  maxTokens?: number;
-}
-
 /** An upstream HTTP call described by a codec: path relative to the provider's base URL, and a body. */
 export interface UpstreamCall {
   /** e.g. `/chat/completions`, `/messages`, `/models/gemini-2.5-pro:streamGenerateContent?alt=sse`. */
@@ -39,8 +31,6 @@ export interface EncodedError { status: number; body: unknown; frame: SseFrame }
 /** One wire protocol: decode (wire → canonical) and encode (canonical → wire), for requests, responses, streams, errors. */
 export interface ProtocolCodec {
   readonly id: ProtocolId;
-  /** Reads model/stream/limits without decoding the whole request. */
-  summarize(body: Record<string, unknown>, ctx: InboundContext): RequestSummary;
   /** Wire request → canonical. Throws GatewayError('invalid_request') with `param` on bad input. */
   decodeRequest(body: Record<string, unknown>, ctx: InboundContext): ChatRequest;
   /** Canonical request → upstream call for `model`. */

@@ -2,7 +2,7 @@
 import type { ChatRequest } from '../../core/model';
 import type { ProtocolCodec } from '../types';
 import { decodeError, encodeError } from './errors';
-import { decodeRequest, summarize } from './request';
+import { decodeRequest } from './request';
 import { encodeRequest } from './request-encode';
 import { decodeResponse, encodeResponse } from './response';
 import { decodeAnthropicStream, encodeAnthropicStream } from './stream';
@@ -13,7 +13,6 @@ export { DEFAULT_MAX_TOKENS } from './request-encode';
 /** The Anthropic Messages codec. */
 export const anthropicMessages: ProtocolCodec = {
   id: 'anthropic-messages',
-  summarize: (body) => summarize(body),
   decodeRequest: (body) => decodeRequest(body),
   encodeRequest,
   decodeResponse,

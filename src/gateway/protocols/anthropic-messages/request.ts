@@ -1,7 +1,6 @@
-/** Anthropic Messages request → canonical ChatRequest (and the cheap summary used for routing). */
+/** Anthropic Messages request → canonical ChatRequest. */
 import { invalidRequest } from '../../core/errors';
 import type { ChatRequest, Message, Part, ToolChoice, ToolDefinition } from '../../core/model';
-import type { RequestSummary } from '../types';
 import { NS, decodeContent, extraOf } from './content-decode';
 import { decodeThinking } from './thinking';
 import { isRecord } from './wire';
@@ -12,15 +11,6 @@ const KNOWN = new Set(['model', 'messages', 'system', 'max_tokens', 'temperature
 
 /** Extra key holding server tools (web_search…), which have no canonical form. */
 export const SERVER_TOOLS_KEY = 'serverTools';
-
-/** Reads model, stream and max_tokens without a full decode. */
-export function summarize(body: Record<string, unknown>): RequestSummary {
-  return {
-    model: typeof body.model === 'string' ? body.model : undefined,
-    stream: body.stream === true,
-    maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : undefined,
-  };
-}
 
 function num(body: Record<string, unknown>, key: string): number | undefined {
   const v = body[key];

@@ -1,14 +1,13 @@
 /** The Gemini generateContent protocol codec. */
 import type { ProtocolCodec } from '../types';
 import { decodeGeminiError, encodeGeminiError } from './errors';
-import { decodeGeminiRequest, encodeGeminiRequest, summarizeGeminiRequest } from './request';
+import { decodeGeminiRequest, encodeGeminiRequest } from './request';
 import { decodeGeminiResponse, encodeGeminiResponse } from './response';
 import { decodeGeminiStream, encodeGeminiStream } from './stream';
 
 /** Gemini (`/v1beta/models/{model}:generateContent` and `:streamGenerateContent?alt=sse`). */
 export const gemini: ProtocolCodec = {
   id: 'gemini',
-  summarize: summarizeGeminiRequest,
   decodeRequest: decodeGeminiRequest,
   encodeRequest: encodeGeminiRequest,
   decodeResponse: decodeGeminiResponse,

@@ -3,7 +3,7 @@ import { invalidRequest } from '../../core/errors';
 import type {
   ChatRequest, ImagePart, Message, Part, TextPart, ToolChoice, ToolDefinition, ToolResultPart,
 } from '../../core/model';
-import type { InboundContext, RequestSummary, UpstreamCall } from '../types';
+import type { InboundContext, UpstreamCall } from '../types';
 import { isGeneratedCallId, stableCallId } from './call-ids';
 import { decodeGenerationConfig, encodeGenerationConfig } from './generation-config';
 import { geminiModelPath } from './model-path';
@@ -17,17 +17,6 @@ const KNOWN_TOP_LEVEL = new Set(['contents', 'systemInstruction', 'system_instru
 const HINT_KEYS = new Set(['generationConfig', 'tools', 'thinkingLevel', 'responseJsonSchema', 'toolConfig']);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Reads model, stream flag and token limit from the path and generationConfig. */
-export function summarizeGeminiRequest(body: Record<string, unknown>, ctx: InboundContext): RequestSummary {
-  const gc = isRecord(body.generationConfig) ? body.generationConfig : undefined;
-  const max = gc?.maxOutputTokens;
-  return {
-    model: ctx.params.model,
-    stream: ctx.params.action === 'streamGenerateContent',
-    maxTokens: typeof max === 'number' ? max : undefined,
-  };
-}
 
 /** `:countTokens` bodies may wrap a whole request in `generateContentRequest`. */
 function unwrap(body: Record<string, unknown>): Record<string, unknown> {

@@ -1,7 +1,7 @@
 /** The OpenAI Chat Completions codec (`POST /v1/chat/completions`). */
 import type { ProtocolCodec } from '../types';
 import { decodeError, encodeError } from './errors';
-import { decodeRequest, encodeRequest, summarize } from './request';
+import { decodeRequest, encodeRequest } from './request';
 import { decodeResponse, encodeResponse } from './response';
 import { decodeOpenAIChatStream } from './stream-decode';
 import { encodeOpenAIChatStream } from './stream-encode';
@@ -9,7 +9,6 @@ import { encodeOpenAIChatStream } from './stream-encode';
 /** OpenAI Chat Completions: decode/encode of requests, responses, streams and errors. */
 export const openaiChat: ProtocolCodec = {
   id: 'openai-chat',
-  summarize: (body) => summarize(body),
   decodeRequest: (body) => decodeRequest(body),
   encodeRequest: (req, model) => encodeRequest(req, model),
   decodeResponse,

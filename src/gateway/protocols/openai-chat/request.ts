@@ -2,7 +2,7 @@
 import { fitOpenAIUser } from '../../core/user-id';
 import type { ChatRequest, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../../core/model';
 import { invalidRequest } from '../../core/errors';
-import type { RequestSummary, UpstreamCall } from '../types';
+import type { UpstreamCall } from '../types';
 import type { OpenAIChatRequest, OpenAIChatResponseFormat, OpenAIChatTool, OpenAIChatToolChoice } from './wire';
 import { decodeMessages } from './messages-decode';
 import { encodeMessages } from './messages-encode';
@@ -15,14 +15,6 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'parallel_tool_calls', 'reasoning_effort', 'user', 'metadata', 'n',
 ]);
 const EFFORTS: ReadonlySet<string> = new Set(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
-
-/** Reads model, stream flag and the larger of the two token-limit fields. */
-export function summarize(body: Record<string, unknown>): RequestSummary {
-  const limits = [num(body.max_tokens), num(body.max_completion_tokens)].filter((n): n is number => n !== undefined);
-  const summary: RequestSummary = { model: str(body.model), stream: body.stream === true };
-  if (limits.length) summary.maxTokens = Math.max(...limits);
-  return summary;
-}
 
 function optNumber(body: Record<string, unknown>, key: string): number | undefined {
   const v = body[key];

@@ -1,6 +1,6 @@
 /** The OpenAI Responses API codec (`POST /v1/responses`), inbound and upstream. */
 import type { ProtocolCodec } from '../types';
-import { decodeResponsesRequest, encodeResponsesRequest, summarizeResponsesRequest } from './request';
+import { decodeResponsesRequest, encodeResponsesRequest } from './request';
 import { decodeResponsesResponse, encodeResponsesResponse } from './response';
 import { decodeOpenAIResponsesStream } from './stream';
 import { encodeOpenAIResponsesStream } from './stream-encode';
@@ -12,7 +12,6 @@ export { encodeReasoningCarry, decodeReasoningCarry, isReasoningCarry, isOpenAIR
 /** The Responses codec. */
 export const openaiResponses: ProtocolCodec = {
   id: 'openai-responses',
-  summarize: (body) => summarizeResponsesRequest(body),
   decodeRequest: (body) => decodeResponsesRequest(body),
   encodeRequest: encodeResponsesRequest,
   decodeResponse: decodeResponsesResponse,

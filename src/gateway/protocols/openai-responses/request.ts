@@ -1,8 +1,8 @@
-/** Responses request ↔ canonical ChatRequest, and the cheap summary read before routing. */
+/** Responses request ↔ canonical ChatRequest. */
 import { fitOpenAIUser } from '../../core/user-id';
 import type { ChatRequest, ReasoningConfig, ReasoningEffort, ResponseFormat } from '../../core/model';
 import { GatewayError, invalidRequest } from '../../core/errors';
-import type { RequestSummary, UpstreamCall } from '../types';
+import type { UpstreamCall } from '../types';
 import { isObject, normalizeInput, type JsonObject } from './normalize';
 import { decodeInputItems } from './input-decode';
 import { encodeInput } from './input-encode';
@@ -18,13 +18,6 @@ const HANDLED = new Set([
 ]);
 /** Extra keys that are ours, not wire fields. */
 const INTERNAL = new Set(['builtin_tools', 'leading_items', 'text_verbosity', 'text_extra', 'reasoning_extra']);
-
-/** Reads model, stream flag and output limit. */
-export function summarizeResponsesRequest(body: Record<string, unknown>): RequestSummary {
-  const summary: RequestSummary = { model: typeof body.model === 'string' ? body.model : undefined, stream: body.stream === true };
-  if (typeof body.max_output_tokens === 'number') summary.maxTokens = body.max_output_tokens;
-  return summary;
-}
 
 function optionalNumber(body: JsonObject, key: string): number | undefined {
   const v = body[key];

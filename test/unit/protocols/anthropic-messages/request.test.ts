@@ -14,10 +14,10 @@ function rejects(body: Record<string, unknown>, param: string): void {
 }
 
 describe('anthropic-messages request', () => {
-  describe('summarize', () => {
-    it('reads model, stream and max_tokens', () => {
-      assert.deepEqual(anthropicMessages.summarize({ model: 'm', stream: true, max_tokens: 32000 }, ctx), { model: 'm', stream: true, maxTokens: 32000 });
-      assert.deepEqual(anthropicMessages.summarize({}, ctx), { model: undefined, stream: false, maxTokens: undefined });
+  describe('routing fields', () => {
+    it('decodes model, stream and max_tokens (what admission and routing read)', () => {
+      const req = anthropicMessages.decodeRequest({ model: 'm', stream: true, max_tokens: 32000, messages: [{ role: 'user', content: 'x' }] }, ctx);
+      assert.deepEqual([req.model, req.stream, req.maxTokens], ['m', true, 32000]);
     });
   });
 

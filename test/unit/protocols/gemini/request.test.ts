@@ -23,11 +23,12 @@ const toolHistory = {
 };
 
 describe('gemini request', () => {
-  describe('summarize', () => {
+  describe('routing fields', () => {
     it('reads model and stream from the path and the limit from generationConfig', () => {
-      const s = gemini.summarize({ contents: [], generationConfig: { maxOutputTokens: 77 } }, ctx('streamGenerateContent', 'gemini-x'));
-      assert.deepEqual(s, { model: 'gemini-x', stream: true, maxTokens: 77 });
-      assert.equal(gemini.summarize({ contents: [] }, ctx()).stream, false);
+      const contents = [{ role: 'user', parts: [{ text: 'x' }] }];
+      const s = gemini.decodeRequest({ contents, generationConfig: { maxOutputTokens: 77 } }, ctx('streamGenerateContent', 'gemini-x'));
+      assert.deepEqual([s.model, s.stream, s.maxTokens], ['gemini-x', true, 77]);
+      assert.equal(gemini.decodeRequest({ contents }, ctx()).stream, false);
     });
   });
 

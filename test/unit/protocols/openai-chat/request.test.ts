@@ -20,11 +20,10 @@ function invalid(fn: () => unknown, param: string, code?: string): void {
   });
 }
 
-describe('openai-chat summarize', () => {
-  it('reads model, stream and the larger token limit', () => {
-    assert.deepEqual(openaiChat.summarize({ model: 'm', stream: true, max_tokens: 10, max_completion_tokens: 300 }, ctx),
-      { model: 'm', stream: true, maxTokens: 300 });
-    assert.deepEqual(openaiChat.summarize({ model: 3, messages: [] }, ctx), { model: undefined, stream: false });
+describe('openai-chat routing fields', () => {
+  it('decodes model, stream and the larger of the two token limits (what admission and routing read)', () => {
+    const req = openaiChat.decodeRequest({ model: 'm', stream: true, max_tokens: 10, max_completion_tokens: 300, messages: [{ role: 'user', content: 'x' }] }, ctx);
+    assert.deepEqual([req.model, req.stream, req.maxTokens], ['m', true, 300]);
   });
 });
 

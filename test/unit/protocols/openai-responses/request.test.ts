@@ -20,9 +20,9 @@ function expectInvalid(body: Record<string, unknown>, param: string, code?: stri
 }
 
 describe('openai-responses request', () => {
-  it('summarizes model, stream and max_output_tokens', () => {
-    assert.deepEqual(openaiResponses.summarize({ model: 'm', stream: true, max_output_tokens: 99 }, ctx), { model: 'm', stream: true, maxTokens: 99 });
-    assert.deepEqual(openaiResponses.summarize({ input: 'x' }, ctx), { model: undefined, stream: false });
+  it('decodes model, stream and max_output_tokens (what admission and routing read)', () => {
+    const req = openaiResponses.decodeRequest({ model: 'm', stream: true, max_output_tokens: 99, input: 'x' }, ctx);
+    assert.deepEqual([req.model, req.stream, req.maxTokens], ['m', true, 99]);
   });
 
   it('decodes string input, instructions, sampling and limits', () => {
