@@ -51,6 +51,8 @@ function completions(req: LoggedRequest, res: http.ServerResponse): void {
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const frame = (d: unknown): void => { res.write(`data: ${JSON.stringify(d)}\n\n`); };
+  // A stream that breaks off: the first piece, then the connection ends without a finish chunk or [DONE].
+  if (body.prompt === 'cut me off') { frame({ ...head, choices: [{ text: texts[0]!.slice(0, 5), index: 0, logprobs: null, finish_reason: null }] }); res.end(); return; }
   texts.forEach((text, index) => {
     const mid = Math.ceil(text.length / 2);
     for (const piece of [text.slice(0, mid), text.slice(mid)]) frame({ ...head, choices: [{ text: piece, index, logprobs: null, finish_reason: null }] });

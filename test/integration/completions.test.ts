@@ -81,6 +81,19 @@ describe('legacy /v1/completions (official SDK → gateway)', () => {
       assert.equal(text, direct);
       assert.equal(legacy.completionRequests().at(-2)!.rawBody, JSON.stringify(body));
     });
+
+    it('ends a stream that breaks off before [DONE] with an incomplete_stream error event, and accounts it as failed', async () => {
+      const res = await post({ model: 'instruct-1', prompt: 'cut me off', stream: true });
+      assert.equal(res.status, 200);
+      const text = await res.text();
+      assert.match(text, /"text":"compl"/, 'the part that arrived was relayed');
+      const frames = text.split('\n\n').filter(Boolean);
+      const last = JSON.parse(frames.at(-1)!.replace(/^data: /, '')) as { error?: { code?: string } };
+      assert.equal(last.error?.code, 'incomplete_stream');
+      const rec = await recordOf(res.headers.get('x-request-id'));
+      assert.equal(rec.errorCode, 'incomplete_stream');
+      assert.equal(rec.status, 502);
+    });
   });
 
   describe('translated (Anthropic upstream)', () => {

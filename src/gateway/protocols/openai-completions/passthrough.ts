@@ -24,7 +24,7 @@ export function passthroughBody(body: Json, model: string): Json {
 /** Streams an opened upstream SSE body back to a caller of `body`. */
 export function passthroughStream(sse: OpenedSse, body: Json, providerId: string): Relayed {
   return relaySse(sse, {
-    protocol: 'openai-chat', providerId, stripUsageChunk: !wantsStreamUsage(body), requireTerminal: false,
+    protocol: 'openai-chat', providerId, stripUsageChunk: !wantsStreamUsage(body), requireTerminal: true,
     toError: (e) => (GatewayError.is(e) ? e
       : new GatewayError('upstream', `The stream from ${providerId} broke: ${e instanceof Error ? e.message : String(e)}`, { provider: providerId, code: 'stream_interrupted' })),
     errorFrame: (err) => encodeError(err).frame,
