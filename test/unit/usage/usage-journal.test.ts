@@ -9,29 +9,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UsageRecord } from '../../../src/gateway/policy/types';
 import { journalLine, UsageStore } from '../../../src/gateway/usage/usage-store';
-import { cleanupTempDirs, FakeClock, tempDataDir, usageRecord } from '../policy/fixtures';
+import { usageStoreFixture } from './store-fixture';
 
 const STORE_MODULE = path.resolve('src/gateway/usage/usage-store.ts');
 
 describe('usage/usage-store (journal writes)', () => {
-  let dir: string;
-  let clock: FakeClock;
-  const open: UsageStore[] = [];
-  const store = (extra: Partial<ConstructorParameters<typeof UsageStore>[0]> = {}) => {
-    const s = new UsageStore({ dataDir: dir, clock, flushDelayMs: 0, ...extra });
-    open.push(s);
-    return s;
-  };
-  const journal = () => fs.readFileSync(path.join(dir, 'usage.log'), 'utf8');
-  const journalSeqs = () => journal().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { seq: number }).seq);
-  const endOfTurn = () => new Promise<void>((r) => setImmediate(r));
-  const rec = (n: number, s: UsageStore) => { for (let i = 0; i < n; i++) s.record(usageRecord({ keyId: 'k', time: clock.t })); };
-
-  beforeEach(() => { dir = tempDataDir(); clock = new FakeClock(); });
-  afterEach(() => {
-    for (const s of open.splice(0)) { try { s.close(); } catch { /* already closed */ } }
-    cleanupTempDirs();
-  });
+  const fx = usageStoreFixture();
+  const { store, endOfTurn, journalSeqs, rec } = fx;
+  const journal = () => fs.readFileSync(path.join(fx.dir, 'usage.log'), 'utf8');
 
   it('reports a failed journal write once per run of failures and keeps the records counted', async () => {
     const s = store();
@@ -98,9 +83,9 @@ describe('usage/usage-store (journal writes)', () => {
   it('a normal exit writes the pending lines; a kill -9 loses only the current turn', function () {
     this.timeout(60_000);
     const child = (name: string, body: string) => {
-      const script = path.join(path.dirname(dir), name);
+      const script = path.join(path.dirname(fx.dir), name);
       fs.writeFileSync(script, `const { UsageStore } = require(${JSON.stringify(STORE_MODULE)});
-        const s = new UsageStore({ dataDir: ${JSON.stringify(dir)}, flushDelayMs: 0 });
+        const s = new UsageStore({ dataDir: ${JSON.stringify(fx.dir)}, flushDelayMs: 0 });
         const rec = (i) => s.record({ time: Date.now(), requestId: 'r' + i, endpoint: 'chat', protocol: 'openai-chat',
           keyId: 'k', model: 'm', status: 200, inputTokens: 1, outputTokens: 1, cachedTokens: 0, latencyMs: 1, stream: false });
         ${body}`);
@@ -155,9 +140,9 @@ describe('usage/usage-store (journal writes)', () => {
     });
 
     it('replays lines written by JSON.stringify (older versions) and by journalLine alike', () => {
-      fs.mkdirSync(dir, { recursive: true });
-      const a = { ...full, time: clock.t, keyId: 'k' };
-      fs.writeFileSync(path.join(dir, 'usage.log'), JSON.stringify({ seq: 1, r: a }) + '\n' + journalLine(2, a));
+      fs.mkdirSync(fx.dir, { recursive: true });
+      const a = { ...full, time: fx.clock.t, keyId: 'k' };
+      fs.writeFileSync(path.join(fx.dir, 'usage.log'), JSON.stringify({ seq: 1, r: a }) + '\n' + journalLine(2, a));
       const s = store({ readOnly: true });
       assert.equal(s.keyTotal('k').requests, 2);
       assert.deepEqual(s.recent(1)[0], a);

@@ -5,38 +5,19 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageStore } from '../../../src/gateway/usage/usage-store';
-import { cleanupTempDirs, FakeClock, tempDataDir, usageRecord } from '../policy/fixtures';
+import { usageStoreFixture } from './store-fixture';
 
 describe('usage/usage-store (asynchronous flush)', () => {
-  let dir: string;
-  let clock: FakeClock;
-  const open: UsageStore[] = [];
-  const store = (extra: Partial<ConstructorParameters<typeof UsageStore>[0]> = {}) => {
-    const s = new UsageStore({ dataDir: dir, clock, flushDelayMs: 0, ...extra });
-    open.push(s);
-    return s;
-  };
-  const journalSeqs = () => fs.readFileSync(path.join(dir, 'usage.log'), 'utf8').split('\n').filter(Boolean)
-    .map((l) => (JSON.parse(l) as { seq: number }).seq);
-  const summarySeq = () => (JSON.parse(fs.readFileSync(path.join(dir, 'usage.json'), 'utf8')) as { seq: number }).seq;
-  const tempFiles = () => fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'));
-  const rec = (n: number, s: UsageStore) => { for (let i = 0; i < n; i++) s.record(usageRecord({ keyId: 'k', time: clock.t })); };
-
-  /** The end of the current event-loop turn, when the journal lines of the turn are written. */
-  const endOfTurn = () => new Promise<void>((r) => setImmediate(r));
-
-  beforeEach(() => { dir = tempDataDir(); clock = new FakeClock(); });
-  afterEach(() => {
-    for (const s of open.splice(0)) { try { s.close(); } catch { /* already closed */ } }
-    cleanupTempDirs();
-  });
+  const fx = usageStoreFixture();
+  const { store, endOfTurn, journalSeqs, rec } = fx;
+  const summarySeq = () => (JSON.parse(fs.readFileSync(path.join(fx.dir, 'usage.json'), 'utf8')) as { seq: number }).seq;
+  const tempFiles = () => fs.readdirSync(fx.dir).filter((f) => f.endsWith('.tmp'));
 
   it('writes the snapshot taken at the call and keeps records that arrive meanwhile in the journal', async () => {
     const s = store();
     rec(3, s);
     const done = s.flushAsync();
-    assert.equal(fs.existsSync(path.join(dir, 'usage.json')), false, 'nothing written synchronously');
+    assert.equal(fs.existsSync(path.join(fx.dir, 'usage.json')), false, 'nothing written synchronously');
     rec(2, s); // while the write is in flight
     await done;
     assert.equal(summarySeq(), 3);
@@ -49,7 +30,7 @@ describe('usage/usage-store (asynchronous flush)', () => {
     await s.flushAsync();
     assert.equal(summarySeq(), 6);
     assert.deepEqual(journalSeqs(), []);
-    assert.equal(fs.statSync(path.join(dir, 'usage.log')).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(path.join(fx.dir, 'usage.log')).mode & 0o777, 0o600);
     assert.deepEqual(tempFiles(), []);
   });
 
@@ -104,7 +85,7 @@ describe('usage/usage-store (asynchronous flush)', () => {
     // kill -9 after that turn: no flush; a new process replays the journal and writes usage.json on its timer.
     const b = store({ flushDelayMs: 5 });
     assert.equal(b.keyTotal('k').requests, 4);
-    for (let i = 0; i < 200 && !fs.existsSync(path.join(dir, 'usage.json')); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && !fs.existsSync(path.join(fx.dir, 'usage.json')); i++) await new Promise((r) => setTimeout(r, 10));
     for (let i = 0; i < 200 && journalSeqs().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(summarySeq(), 4);
     assert.deepEqual(journalSeqs(), []);
@@ -113,7 +94,7 @@ describe('usage/usage-store (asynchronous flush)', () => {
   it('a clean store has nothing to write asynchronously', async () => {
     const s = store();
     await s.flushAsync();
-    assert.equal(fs.existsSync(path.join(dir, 'usage.json')), false);
+    assert.equal(fs.existsSync(path.join(fx.dir, 'usage.json')), false);
     store({ readOnly: true }).flushAsync();
   });
 });

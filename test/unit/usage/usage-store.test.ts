@@ -3,35 +3,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UsageRecord } from '../../../src/gateway/policy/types';
 import { pricesFromConfig } from '../../../src/gateway/usage/totals';
-import { UsageStore } from '../../../src/gateway/usage/usage-store';
-import { cleanupTempDirs, FakeClock, tempDataDir, usageRecord } from '../policy/fixtures';
+import { usageRecord } from '../policy/fixtures';
+import { usageStoreFixture } from './store-fixture';
 
 describe('usage/usage-store', () => {
-  let dir: string;
-  let clock: FakeClock;
-  const open: UsageStore[] = [];
-  const store = (extra: Partial<ConstructorParameters<typeof UsageStore>[0]> = {}) => {
-    const s = new UsageStore({ dataDir: dir, clock, flushDelayMs: 0, ...extra });
-    open.push(s);
-    return s;
-  };
-  /** The end of the current event-loop turn, when the journal lines of the turn are written. */
-  const endOfTurn = () => new Promise<void>((r) => setImmediate(r));
-  beforeEach(() => { dir = tempDataDir(); clock = new FakeClock(); });
-  afterEach(() => {
-    for (const s of open.splice(0)) { try { s.close(); } catch { /* already closed */ } }
-    cleanupTempDirs();
-  });
+  const fx = usageStoreFixture();
+  const { store, endOfTurn } = fx;
 
   it('aggregates per key × model × local day, per key and overall, and emits record', () => {
     const s = store();
     const seen: UsageRecord[] = [];
     s.on('record', (r) => seen.push(r));
-    const yesterday = clock.t - 86_400_000;
-    s.record(usageRecord({ keyId: 'k1', keyName: 'one', model: 'a', time: clock.t, inputTokens: 10, outputTokens: 1, cachedTokens: 4 }));
-    s.record(usageRecord({ keyId: 'k1', model: 'a', time: clock.t, status: 500, errorCode: 'upstream', inputTokens: 0, outputTokens: 0 }));
+    const yesterday = fx.clock.t - 86_400_000;
+    s.record(usageRecord({ keyId: 'k1', keyName: 'one', model: 'a', time: fx.clock.t, inputTokens: 10, outputTokens: 1, cachedTokens: 4 }));
+    s.record(usageRecord({ keyId: 'k1', model: 'a', time: fx.clock.t, status: 500, errorCode: 'upstream', inputTokens: 0, outputTokens: 0 }));
     s.record(usageRecord({ keyId: 'k1', model: 'b', time: yesterday, inputTokens: 5, outputTokens: 5 }));
-    s.record(usageRecord({ model: 'a', time: clock.t, inputTokens: 1, outputTokens: 1 }));
+    s.record(usageRecord({ model: 'a', time: fx.clock.t, inputTokens: 1, outputTokens: 1 }));
     assert.equal(seen.length, 4);
 
     const k1 = s.forKey('k1');
@@ -63,43 +50,43 @@ describe('usage/usage-store', () => {
 
   it('persists across instances after close, with files 0600', function () {
     const a = store();
-    a.record(usageRecord({ keyId: 'k', time: clock.t, inputTokens: 7, outputTokens: 3 }));
+    a.record(usageRecord({ keyId: 'k', time: fx.clock.t, inputTokens: 7, outputTokens: 3 }));
     a.close();
     const b = store();
     assert.equal(b.keyTotal('k').inputTokens, 7);
     assert.equal(b.recent(10).length, 1);
-    assert.equal(fs.readFileSync(path.join(dir, 'usage.log'), 'utf8'), '', 'the journal is compacted into usage.json');
+    assert.equal(fs.readFileSync(path.join(fx.dir, 'usage.log'), 'utf8'), '', 'the journal is compacted into usage.json');
     if (process.platform === 'win32') this.skip();
-    assert.equal(fs.statSync(path.join(dir, 'usage.json')).mode & 0o777, 0o600);
-    assert.equal(fs.statSync(path.join(dir, 'usage.log')).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(path.join(fx.dir, 'usage.json')).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(path.join(fx.dir, 'usage.log')).mode & 0o777, 0o600);
   });
 
   it('replays the journal after a crash (no flush), including a torn last line', async () => {
     const a = store();
-    for (let i = 0; i < 5; i++) a.record(usageRecord({ keyId: 'k', time: clock.t, inputTokens: 1, outputTokens: 1 }));
+    for (let i = 0; i < 5; i++) a.record(usageRecord({ keyId: 'k', time: fx.clock.t, inputTokens: 1, outputTokens: 1 }));
     await endOfTurn();
     // Simulated kill -9 after that turn: no flush or close; a half-written line at the end.
-    fs.appendFileSync(path.join(dir, 'usage.log'), '{"seq":6,"r":{"time":');
-    assert.equal(fs.existsSync(path.join(dir, 'usage.json')), false);
+    fs.appendFileSync(path.join(fx.dir, 'usage.log'), '{"seq":6,"r":{"time":');
+    assert.equal(fs.existsSync(path.join(fx.dir, 'usage.json')), false);
     const b = store();
     assert.equal(b.keyTotal('k').requests, 5);
-    b.record(usageRecord({ keyId: 'k', time: clock.t }));
+    b.record(usageRecord({ keyId: 'k', time: fx.clock.t }));
     const c = store({ readOnly: true });
     assert.equal(c.keyTotal('k').requests, 6, 'the next record is not glued onto the torn line');
   });
 
   it('never counts a record twice when a crash hits between writing usage.json and truncating the journal', async () => {
     const a = store();
-    a.record(usageRecord({ keyId: 'k', time: clock.t }));
-    a.record(usageRecord({ keyId: 'k', time: clock.t }));
+    a.record(usageRecord({ keyId: 'k', time: fx.clock.t }));
+    a.record(usageRecord({ keyId: 'k', time: fx.clock.t }));
     await endOfTurn();
-    const journal = fs.readFileSync(path.join(dir, 'usage.log'), 'utf8');
+    const journal = fs.readFileSync(path.join(fx.dir, 'usage.log'), 'utf8');
     a.flush();
-    fs.writeFileSync(path.join(dir, 'usage.log'), journal); // as if the truncate never happened
-    a.record(usageRecord({ keyId: 'k', time: clock.t }));
+    fs.writeFileSync(path.join(fx.dir, 'usage.log'), journal); // as if the truncate never happened
+    a.record(usageRecord({ keyId: 'k', time: fx.clock.t }));
     await endOfTurn();
     // The journal now holds seq 1 and 2 (already in usage.json) and 3.
-    assert.deepEqual(fs.readFileSync(path.join(dir, 'usage.log'), 'utf8').split('\n').filter(Boolean)
+    assert.deepEqual(fs.readFileSync(path.join(fx.dir, 'usage.log'), 'utf8').split('\n').filter(Boolean)
       .map((l) => (JSON.parse(l) as { seq: number }).seq), [1, 2, 3]);
     const b = store({ readOnly: true });
     assert.equal(b.keyTotal('k').requests, 3);
@@ -107,16 +94,16 @@ describe('usage/usage-store', () => {
 
   it('debounces usage.json writes', async () => {
     const s = store({ flushDelayMs: 20 });
-    s.record(usageRecord({ keyId: 'k', time: clock.t }));
-    assert.equal(fs.existsSync(path.join(dir, 'usage.json')), false, 'not written synchronously');
-    for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, 'usage.json')); i++) await new Promise((r) => setTimeout(r, 20));
+    s.record(usageRecord({ keyId: 'k', time: fx.clock.t }));
+    assert.equal(fs.existsSync(path.join(fx.dir, 'usage.json')), false, 'not written synchronously');
+    for (let i = 0; i < 100 && !fs.existsSync(path.join(fx.dir, 'usage.json')); i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(store({ readOnly: true }).keyTotal('k').requests, 1);
-    assert.equal(fs.readFileSync(path.join(dir, 'usage.log'), 'utf8'), '');
+    assert.equal(fs.readFileSync(path.join(fx.dir, 'usage.log'), 'utf8'), '');
   });
 
   it('keeps a bounded recent log', () => {
     const s = store({ recentLimit: 3 });
-    for (let i = 0; i < 10; i++) s.record(usageRecord({ requestId: `r${i}`, time: clock.t }));
+    for (let i = 0; i < 10; i++) s.record(usageRecord({ requestId: `r${i}`, time: fx.clock.t }));
     assert.deepEqual(s.recent(100).slice(0, 3).map((r) => r.requestId), ['r9', 'r8', 'r7']);
     s.close();
     assert.equal(store({ readOnly: true }).recent(100).length, 3);
@@ -125,6 +112,6 @@ describe('usage/usage-store', () => {
   it('a read-only store writes nothing', () => {
     const s = store({ readOnly: true });
     s.flush();
-    assert.equal(fs.existsSync(dir), false);
+    assert.equal(fs.existsSync(fx.dir), false);
   });
 });
