@@ -23,7 +23,8 @@ import { prepareCall, type BodyRewriter, type CallerRequest, type PreparedCall }
 import { usageFromJson, usageFromJsonBytes } from './usage-tap';
 import { aggregatedOutcome, replayedOutcome } from './reshape';
 import { relaySse } from './relay';
-import { modelNotFound, resolveModel } from './resolve';
+import { allowedTargets, modelNotFound, resolveModel } from './resolve';
+import type { TargetFilter } from '../policy/types';
 
 /** What the pipeline needs from the gateway. */
 export interface PipelineDeps {
@@ -61,15 +62,17 @@ export type ChatOutcome =
 /**
  * Runs a chat request end to end (up to the first committed byte; the frames stream the rest). `signal` is the
  * client's cancellation: an AbortSignal, or a `Cancellation` (core/cancel.ts), which costs less per request.
+ * `allow` is the caller's target filter (AccessPolicy.targetFilter): denied targets are never attempted.
  */
-export async function runChat(deps: PipelineDeps, caller: CallerRequest, signal: CancelSignal, affinity?: string): Promise<ChatOutcome> {
+export async function runChat(deps: PipelineDeps, caller: CallerRequest, signal: CancelSignal, affinity?: string, allow?: TargetFilter): Promise<ChatOutcome> {
   const model = caller.canonical.model;
   const resolution = deps.resolve(model) ?? await resolveModel(deps, model);
   if (!resolution) throw modelNotFound(model);
+  const targets = allow === undefined ? resolution.targets : allowedTargets(model, resolution.targets, allow);
   // Upstream bodies are built once per (provider, model) and reused across keys; one target is the common case.
   let call: PreparedCall | undefined;
   let others: Map<string, PreparedCall> | undefined;
-  const result = await runWithFailover<Committed>(resolution.targets, {
+  const result = await runWithFailover<Committed>(targets, {
     pools: (id: string): KeyPool | undefined => deps.providers.get(id)?.pool,
     maxAttempts: deps.maxAttempts,
     deadlineMs: deps.deadlineMs,

@@ -1,7 +1,8 @@
 /**
  * A non-chat upstream call (embeddings, legacy completions pass-through) through the gateway's routing: model
  * mapping, key pools and failover, reusing the chat pipeline's single attempt (send, classify errors, commit on the
- * first SSE event). Only targets whose provider can serve the endpoint are tried; the rest are skipped.
+ * first SSE event). Only targets whose provider can serve the endpoint, and that the caller's key may reach, are
+ * tried; the rest are skipped.
  */
 import type { CancelSignal } from '../core/cancel';
 import { GatewayError } from '../core/errors';
@@ -9,7 +10,8 @@ import type { ProtocolId } from '../core/model';
 import type { InboundContext } from '../protocols/types';
 import type { PipelineDeps, Routed } from './chat';
 import { attemptUpstream, type Committed } from './attempt';
-import { modelNotFound, resolveModel } from './resolve';
+import { allowedTargets, modelNotFound, resolveModel } from './resolve';
+import type { TargetFilter } from '../policy/types';
 import type { CallerRequest, PreparedCall } from './prepare';
 import type { ProviderRuntime } from '../providers/runtime';
 import { runWithFailover } from '../routing/failover';
@@ -30,6 +32,8 @@ export interface DirectCallOptions {
   build(provider: ProviderRuntime, upstreamModel: string): DirectRequest | undefined;
   /** The error when no target of the model can serve the endpoint. */
   unsupported(): GatewayError;
+  /** The caller's target filter (AccessPolicy.targetFilter): denied targets are never attempted. */
+  allow?: TargetFilter;
 }
 
 /** The committed answer and where it came from. */
@@ -40,7 +44,7 @@ export async function runDirectCall(deps: PipelineDeps, opts: DirectCallOptions)
   const resolution = await resolveModel(deps, opts.model);
   if (!resolution) throw modelNotFound(opts.model);
   const built = new Map<Target, DirectRequest>();
-  const plan = resolution.targets.filter((t) => {
+  const plan = allowedTargets(opts.model, resolution.targets, opts.allow).filter((t) => {
     const provider = deps.providers.get(t.providerId);
     const req = provider ? opts.build(provider, t.upstreamModel) : undefined;
     if (req) built.set(t, req);

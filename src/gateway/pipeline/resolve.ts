@@ -1,6 +1,8 @@
 /** Mapping a requested model to its targets, shared by every endpoint that routes. */
 import { GatewayError } from '../core/errors';
-import type { Resolution } from '../routing/types';
+import { modelNotAllowed } from '../policy/access-policy';
+import type { TargetFilter } from '../policy/types';
+import type { Resolution, Target } from '../routing/types';
 import type { PipelineDeps } from './chat';
 
 /** The 404 for a model that no mapping or provider serves. */
@@ -14,4 +16,27 @@ export async function resolveModel(deps: Pick<PipelineDeps, 'resolve' | 'refresh
   if (found || !deps.refreshModels) return found;
   await deps.refreshModels();
   return deps.resolve(model);
+}
+
+/**
+ * The targets of `model` the caller may reach (all of them when `allow` is undefined: a key without a deny list
+ * pays nothing). Throws 403 model_not_allowed, naming the model asked for, when the key's deny list covers every
+ * target.
+ */
+export function allowedTargets(model: string, targets: Target[], allow: TargetFilter | undefined): Target[] {
+  if (allow === undefined) return targets;
+  // Nearly always every target is allowed: keep the resolution's own array then.
+  if (targets.every(allow)) return targets;
+  const open = targets.filter(allow);
+  if (open.length === 0) throw modelNotAllowed(model);
+  return open;
+}
+
+/**
+ * Refuses `model` (403 model_not_allowed) when it routes only to targets `allow` denies. Run before admission so
+ * that the refusal consumes nothing; a model nothing routes passes (the pipeline answers 404 for it as usual).
+ */
+export async function refuseDeniedTargets(deps: Pick<PipelineDeps, 'resolve' | 'refreshModels'>, model: string, allow: TargetFilter): Promise<void> {
+  const resolution = await resolveModel(deps, model);
+  if (resolution) allowedTargets(model, resolution.targets, allow);
 }

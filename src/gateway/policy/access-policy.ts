@@ -18,8 +18,8 @@ import { costOf, pricesFromConfig, type PriceLookup } from '../usage/totals';
 import type { UsageStore } from '../usage/usage-store';
 import type { KeyStore } from './key-store';
 import { KeyRuntime, RPM_WINDOW_MS, type Hold } from './key-runtime';
-import { modelAllowed, modelFilter, type ModelMatcher } from './model-glob';
-import type { EndpointKind, GatewayKeyRecord, Principal, UsageRecord } from './types';
+import { modelAllowed, modelFilter, targetFilter, type ModelMatcher } from './model-glob';
+import type { EndpointKind, GatewayKeyRecord, Principal, TargetFilter, UsageRecord } from './types';
 import { describePrincipal, type PrincipalDescription } from './describe';
 
 /** What `createAccessPolicy` needs. */
@@ -70,8 +70,16 @@ export interface AccessPolicy {
   authenticate(credential: string | undefined, opts: { requireKey: boolean }): Principal | undefined;
   /** Admits a request or throws the first failed check (403, 400 or 429). `principal` undefined: no limits. */
   admit(principal: Principal | undefined, req: AdmitRequest): Admission;
-  /** Whether the caller may use `model` (for filtering `/v1/models`). */
+  /** Whether the caller may use `model` by name (for filtering `/v1/models`). */
   allowsModel(principal: Principal | undefined, model: string): boolean;
+  /**
+   * Which targets of a routed model the caller may reach, or undefined when it may reach them all (no key, or a key
+   * without a deny list: nothing to check). The deny list covers targets too, so an alias cannot lead to a denied
+   * model; the allow list covers only the name asked for (an allowed alias is the key owner's choice). `admit`
+   * checks names only: routing applies this filter, and a request whose every target is denied is refused with
+   * `modelNotAllowed` before it is admitted (so it consumes nothing).
+   */
+  targetFilter(principal: Principal | undefined): TargetFilter | undefined;
   /** The caller's own limits and usage (for `GET /v1/usage`). */
   describe(principal: Principal): PrincipalDescription;
   /** Stops listening to the usage store. */
@@ -94,6 +102,8 @@ interface KeyPlan {
   readonly principal: Principal;
   readonly runtime: KeyRuntime;
   readonly allows: ModelMatcher;
+  /** The targets the deny list leaves open; undefined without a deny list. */
+  readonly reaches: TargetFilter | undefined;
   readonly hasQuota: boolean;
   readonly hasTokenQuota: boolean;
   /** The limit behind `x-ratelimit-*-requests` (rpm, else rpd) and its header value. */
@@ -106,6 +116,11 @@ interface KeyPlan {
 function authFailure(requireKey: boolean, kind: 'auth' | 'permission', code: string, message: string): undefined {
   if (requireKey) throw new GatewayError(kind, message, { code });
   return undefined;
+}
+
+/** The 403 for a model, or every target of a model, that the key may not use. */
+export function modelNotAllowed(model: string): GatewayError {
+  return new GatewayError('permission', `Model "${model}" is not allowed for this gateway key.`, { code: 'model_not_allowed', param: 'model' });
 }
 
 function refuse(code: string, message: string, retryAfterMs?: number, retryable?: boolean): GatewayError {
@@ -193,6 +208,7 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
       principal: Object.freeze({ keyId: key.id, keyName: key.name, key }),
       runtime: rt(key.id),
       allows: modelFilter(key.models, key.denyModels),
+      reaches: key.denyModels && key.denyModels.length > 0 ? targetFilter(key.denyModels) : undefined,
       hasQuota: hasTokenQuota || key.quotaSpend !== undefined,
       hasTokenQuota,
       requestLimit,
@@ -256,8 +272,7 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
       const key = plan.key;
       const endpoint = req.endpoint;
       if (req.model !== undefined && endpoint !== 'models' && endpoint !== 'usage' && !plan.allows(req.model)) {
-        throw new GatewayError('permission', `Model "${req.model}" is not allowed for this gateway key.`,
-          { code: 'model_not_allowed', param: 'model' });
+        throw modelNotAllowed(req.model);
       }
       // Not counted against any limit.
       if (endpoint === 'count_tokens' || endpoint === 'models' || endpoint === 'usage') return NOOP_ADMISSION;
@@ -318,6 +333,12 @@ export function createAccessPolicy(opts: AccessPolicyOptions): AccessPolicy {
       // A key record the policy has no plan for (not one the key store shared) is matched without remembering.
       const plan = plans.get(principal.key);
       return plan ? plan.allows(model) : modelAllowed(model, principal.key.models, principal.key.denyModels);
+    },
+
+    targetFilter(principal) {
+      // Most keys have no deny list: answered from the record, without looking up the plan.
+      const deny = principal?.key.denyModels;
+      return deny === undefined || deny.length === 0 ? undefined : planOf(principal!.key).reaches;
     },
 
     describe(principal) {

@@ -5,6 +5,7 @@
  * catch `gpt-4o`) and leading dots are ordinary characters.
  */
 import picomatch from 'picomatch';
+import type { TargetFilter } from './types';
 
 // picomatch treats `/` as a path separator that `*` cannot cross; swapping it for a control character that
 // never appears in model ids turns it into an ordinary character. `windows: false` keeps `\` literal on every OS.
@@ -63,6 +64,32 @@ export function modelFilter(allow: readonly string[] | undefined, deny: readonly
     if (model.length <= FILTER_MEMO_MAX_LENGTH) {
       if (memo.size >= FILTER_MEMO_SIZE) memo.clear();
       memo.set(model, ok);
+    }
+    return ok;
+  };
+}
+
+/**
+ * The targets a deny list leaves open: a target is denied when a glob matches its upstream model or
+ * `providerId/upstreamModel` (so `gpt-4o*` and `openai/*` both work). Compiled once, answers remembered: targets
+ * come from the configuration and are few. The list is read now; later changes to it are not seen.
+ */
+export function targetFilter(deny: readonly string[]): TargetFilter {
+  const denied = cachedMatcher(deny);
+  // Answers by provider, then upstream model: no key string to build per question.
+  const memo = new Map<string, Map<string, boolean>>();
+  let size = 0;
+  return (t) => {
+    const model = t.upstreamModel;
+    let byModel = memo.get(t.providerId);
+    let ok = byModel?.get(model);
+    if (ok !== undefined) return ok;
+    ok = !denied(model) && !denied(`${t.providerId}/${model}`);
+    if (model.length <= FILTER_MEMO_MAX_LENGTH) {
+      if (size >= FILTER_MEMO_SIZE) { memo.clear(); size = 0; byModel = undefined; }
+      if (byModel === undefined) { byModel = new Map(); memo.set(t.providerId, byModel); }
+      byModel.set(model, ok);
+      size++;
     }
     return ok;
   };

@@ -38,7 +38,10 @@ export type GatewayKeyStatus = 'active' | 'disabled';
 export interface GatewayKeyLimits {
   /** Allowed model globs (absent or empty: all models). See policy/model-glob.ts for the matching rules. */
   models?: string[];
-  /** Denied model globs; deny wins over allow. */
+  /**
+   * Denied model globs; deny wins over allow. Unlike `models`, they also apply to every target a requested model
+   * maps to (matched against the upstream model and `providerId/upstreamModel`).
+   */
   denyModels?: string[];
   /** Requests per minute (sliding 60 s window). */
   rpm?: number;
@@ -75,3 +78,9 @@ export interface Principal {
   readonly keyName: string;
   readonly key: Readonly<GatewayKeyRecord>;
 }
+
+/**
+ * Whether a caller may reach one target of a routed model (a provider and the model name sent upstream): true
+ * when it may. Structural, so the policy needs nothing from the routing layer.
+ */
+export type TargetFilter = (target: { readonly providerId: string; readonly upstreamModel: string }) => boolean;

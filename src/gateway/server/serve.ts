@@ -7,7 +7,8 @@ import { GatewayError } from '../core/errors';
 import type { ProtocolId, Usage } from '../core/model';
 import type { Capture } from '../inspector/inspector';
 import type { ChatOutcome } from '../pipeline/chat';
-import type { EndpointKind, Principal, UsageRecord } from '../policy/types';
+import type { EndpointKind, Principal, TargetFilter, UsageRecord } from '../policy/types';
+import { refuseDeniedTargets } from '../pipeline/resolve';
 import type { ServerContext } from './context';
 import type { Exchange } from './exchange';
 import { ANTHROPIC_PING, KEEPALIVE_COMMENT, sendBody, writeSse } from './respond';
@@ -21,18 +22,22 @@ export interface ServeSpec {
   stream: boolean;
   /** The inspector's capture, when it is on. */
   trace?: Capture;
-  run(signal: CancelSignal): Promise<ChatOutcome>;
+  /** `allow`: the caller's target filter, to hand to the pipeline (undefined: every target is open). */
+  run(signal: CancelSignal, allow?: TargetFilter): Promise<ChatOutcome>;
 }
 
 /** Serves `spec` on `ex`; errors propagate to the model lane (which renders them) after being accounted. */
 export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: ServeSpec): Promise<void> {
   const principal = ex.principal;
   const requestId = ex.requestId;
-  const admission = sc.access.admit(principal, { endpoint: spec.endpoint, model: spec.model, maxTokens: spec.maxTokens, requestId });
-  const started = sc.clock.now();
   const res = ex.res;
   const cancel = new Cancellation();
   res.once('close', () => { if (!res.writableFinished) cancel.abort(); });
+  // A key's deny list covers the targets a model maps to: refused before admission, so the request consumes nothing.
+  const allow = sc.access.targetFilter(principal);
+  if (allow !== undefined) await refuseDeniedTargets(sc.pipeline(), spec.model, allow);
+  const admission = sc.access.admit(principal, { endpoint: spec.endpoint, model: spec.model, maxTokens: spec.maxTokens, requestId });
+  const started = sc.clock.now();
   let outcome: ChatOutcome | undefined;
   let usage: Usage | undefined;
   let ttft: number | undefined;
@@ -40,7 +45,7 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
   let errorCode: string | undefined;
   sc.trackInflight(+1);
   try {
-    outcome = await spec.run(cancel);
+    outcome = await spec.run(cancel, allow);
     // Routing and limit headers go straight onto the response (no intermediate object on the hot path).
     const routed = outcome.routed;
     const limits = admission.headers;

@@ -36,7 +36,7 @@ export function chatHandler(sc: ServerContext, protocol: ProtocolId, endpoint: E
     const trace = sc.inspector.begin(ex.requestId, protocol, canonical.model, ex.method, ex.req.url ?? ex.path, ex.req.headers, sc.inspector.enabled ? text ?? JSON.stringify(body) : '');
     await serveModelRequest(sc, ex, {
       endpoint, protocol, model: canonical.model, maxTokens: canonical.maxTokens, stream: canonical.stream, trace,
-      run: (signal) => runChat(sc.pipeline(), { protocol, body, text, inbound, canonical, raw: rawMode(ex), trace }, signal, affinityOf(ex, body)),
+      run: (signal, allow) => runChat(sc.pipeline(), { protocol, body, text, inbound, canonical, raw: rawMode(ex), trace }, signal, affinityOf(ex, body), allow),
     });
   };
 }

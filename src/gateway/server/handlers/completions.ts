@@ -17,6 +17,7 @@ import { encodeCompletionResponse } from '../../protocols/openai-completions/res
 import { encodeCompletionStream } from '../../protocols/openai-completions/stream';
 import { usageFromJson } from '../../pipeline/usage-tap';
 import type { InboundContext } from '../../protocols/types';
+import type { TargetFilter } from '../../policy/types';
 import { readJsonBody } from '../body';
 import type { ServerContext } from '../context';
 import { inboundOf } from '../exchange';
@@ -28,18 +29,19 @@ type Json = Record<string, unknown>;
 /** What a served request produced, in the caller's shape. */
 type Served = ChatOutcome;
 
-/** Whether the model's first target can take `/completions` itself. */
-async function servedNatively(deps: PipelineDeps, model: string): Promise<boolean> {
-  const first = (await resolveModel(deps, model))?.targets[0];
+/** Whether the model's first target (the first the caller may reach) can take `/completions` itself. */
+async function servedNatively(deps: PipelineDeps, model: string, allow: TargetFilter | undefined): Promise<boolean> {
+  const targets = (await resolveModel(deps, model))?.targets;
+  const first = allow === undefined ? targets?.[0] : targets?.find(allow);
   const provider = first ? deps.providers.get(first.providerId) : undefined;
   return provider !== undefined && isOpenAIFamily(provider);
 }
 
-async function servePassthrough(deps: PipelineDeps, body: Json, inbound: InboundContext, signal: CancelSignal): Promise<Served> {
+async function servePassthrough(deps: PipelineDeps, body: Json, inbound: InboundContext, signal: CancelSignal, allow: TargetFilter | undefined): Promise<Served> {
   const stream = body.stream === true;
   const model = body.model as string;
   const { committed, routed } = await runDirectCall(deps, {
-    model, inbound, signal,
+    model, inbound, signal, allow,
     // Only OpenAI-family targets of the chain have /completions; the others are skipped (see the file comment).
     build: (p, m) => (isOpenAIFamily(p) ? { protocol: 'openai-chat', path: '/completions', body: passthroughBody(body, m), stream } : undefined),
     unsupported: () => new GatewayError('invalid_request', `No provider of '${model}' serves /completions`, { code: 'completions_not_supported', param: 'model' }),
@@ -52,10 +54,10 @@ async function servePassthrough(deps: PipelineDeps, body: Json, inbound: Inbound
   return { kind: 'sse', routed, ...passthroughStream(committed.sse, body, routed.providerId) };
 }
 
-async function serveTranslated(deps: PipelineDeps, body: Json, inbound: InboundContext, signal: CancelSignal): Promise<Served> {
+async function serveTranslated(deps: PipelineDeps, body: Json, inbound: InboundContext, signal: CancelSignal, allow: TargetFilter | undefined): Promise<Served> {
   const chatBody = toChatBody(body);
   const canonical = protocols['openai-chat'].decodeRequest(chatBody, inbound);
-  const outcome = await runChat(deps, { protocol: 'openai-chat', body: chatBody, inbound, canonical, raw: false }, signal);
+  const outcome = await runChat(deps, { protocol: 'openai-chat', body: chatBody, inbound, canonical, raw: false }, signal, undefined, allow);
   const prefix = echoPrefix(body);
   if (outcome.kind === 'json') {
     let chat: unknown;
@@ -85,12 +87,12 @@ export function completionsHandler(sc: ServerContext): ModelHandler {
     const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : undefined;
     await serveModelRequest(sc, ex, {
       endpoint: 'completions', protocol: 'openai-chat', model, maxTokens, stream,
-      run: async (signal) => {
+      run: async (signal, allow) => {
         const deps = sc.pipeline();
         const inbound = inboundOf(ex);
-        return (await servedNatively(deps, model))
-          ? servePassthrough(deps, body, inbound, signal)
-          : serveTranslated(deps, body, inbound, signal);
+        return (await servedNatively(deps, model, allow))
+          ? servePassthrough(deps, body, inbound, signal, allow)
+          : serveTranslated(deps, body, inbound, signal, allow);
       },
     });
   };

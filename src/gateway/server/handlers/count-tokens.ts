@@ -7,7 +7,7 @@ import { authHeaders } from '../../providers/runtime';
 import type { ProviderRuntime } from '../../providers/runtime';
 import { estimateInputTokens } from '../../tokens/estimate';
 import { sendUpstreamReply } from '../../transport/upstream';
-import { modelNotFound } from '../../pipeline/resolve';
+import { allowedTargets, modelNotFound } from '../../pipeline/resolve';
 import { readJsonBody } from '../body';
 import type { ServerContext } from '../context';
 import { headerOf } from '../exchange';
@@ -39,7 +39,8 @@ export function countTokensHandler(sc: ServerContext): ModelHandler {
     sc.access.admit(ex.principal, { endpoint: 'count_tokens', model: canonical.model }).settle();
     const resolution = sc.pipeline().resolve(canonical.model);
     if (!resolution) throw modelNotFound(canonical.model);
-    const first = resolution.targets[0]!;
+    // Counted by the first target the key may reach; none (its deny list covers them all): refused like a request.
+    const first = allowedTargets(canonical.model, resolution.targets, sc.access.targetFilter(ex.principal))[0]!;
     const provider = sc.providers().get(first.providerId);
     if (provider?.spec.protocol === 'anthropic-messages') {
       const pass: Record<string, string> = {};

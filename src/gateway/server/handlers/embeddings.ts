@@ -18,10 +18,10 @@ export function embeddingsHandler(sc: ServerContext): ModelHandler {
     const req = parseEmbeddingsRequest(body);
     await serveModelRequest(sc, ex, {
       endpoint: 'embeddings', protocol: 'openai-chat', model: req.model, stream: false,
-      run: async (signal) => {
+      run: async (signal, allow) => {
         const protocolOf = new Map<string, ProtocolId>();
         const { committed, routed }: DirectResult = await runDirectCall(sc.pipeline(), {
-          model: req.model, inbound: inboundOf(ex), signal,
+          model: req.model, inbound: inboundOf(ex), signal, allow,
           build: (provider, model) => {
             const call = buildEmbeddingsCall(provider, model, req, body);
             if (call) protocolOf.set(provider.id, call.protocol);

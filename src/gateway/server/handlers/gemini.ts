@@ -2,6 +2,7 @@
 import { invalidRequest } from '../../core/errors';
 import { parseModelAction } from '../../protocols/gemini/model-path';
 import { protocols } from '../../protocols';
+import { allowedTargets } from '../../pipeline/resolve';
 import { estimateInputTokens } from '../../tokens/estimate';
 import { readJsonBody } from '../body';
 import type { ServerContext } from '../context';
@@ -25,6 +26,10 @@ export function geminiHandler(sc: ServerContext): ModelHandler {
       const inbound = { ...inboundOf(ex), params: { model: parsed.model, action: 'generateContent' } };
       const canonical = protocols.gemini.decodeRequest(inner, inbound);
       sc.access.admit(ex.principal, { endpoint: 'count_tokens', model: parsed.model }).settle();
+      // Only estimated here, but a model whose every target the key's deny list covers is refused as it would be.
+      const allow = sc.access.targetFilter(ex.principal);
+      const resolution = allow && sc.pipeline().resolve(parsed.model);
+      if (resolution) allowedTargets(parsed.model, resolution.targets, allow);
       sendBody(ex.res, 200, { totalTokens: estimateInputTokens(canonical) });
       return;
     }

@@ -7,11 +7,23 @@ import type { Principal } from '../../policy/types';
 /** One listed model with where it comes from. */
 export interface ListedModel { id: string; ownedBy: string; info?: ModelInfo }
 
-/** Models visible to `principal`: aliases first, then every provider's models, de-duplicated. */
+/**
+ * Models visible to `principal`: aliases first, then every provider's models, de-duplicated. A name is hidden when
+ * the key may not use it, or when the key's deny list covers every target it routes to (a request would be refused).
+ */
 export function listModels(sc: ServerContext, principal: Principal | undefined): ListedModel[] {
   const seen = new Set<string>();
   const out: ListedModel[] = [];
-  const add = (m: ListedModel) => { if (!seen.has(m.id) && sc.access.allowsModel(principal, m.id)) { seen.add(m.id); out.push(m); } };
+  const allow = sc.access.targetFilter(principal);
+  const deps = sc.pipeline();
+  const reachable = (id: string): boolean => {
+    if (allow === undefined) return true;
+    const targets = deps.resolve(id)?.targets;
+    return targets === undefined || targets.some(allow);
+  };
+  const add = (m: ListedModel) => {
+    if (!seen.has(m.id) && sc.access.allowsModel(principal, m.id) && reachable(m.id)) { seen.add(m.id); out.push(m); }
+  };
   for (const alias of sc.aliases()) add({ id: alias, ownedBy: 'switchboard' });
   for (const p of sc.providers().values()) {
     if (p.config.enabled === false) continue;
