@@ -27,18 +27,35 @@ export interface ImagePart { type: 'image'; source: ImageSource; detail?: string
 export interface ReasoningPart { type: 'reasoning'; text: string; signature?: string; redactedData?: string; extra?: Extra }
 /** A tool call made by the assistant; arguments are JSON text, as OpenAI carries them. */
 export interface ToolCallPart { type: 'tool-call'; callId: string; name: string; argsJson: string; extra?: Extra }
+/** The vendor file store a file id belongs to; only that vendor's protocols can name the file. */
+export type FileStore = 'openai' | 'anthropic' | 'gemini';
+/**
+ * A document's content or where to find it. `text` is a plain-text document (Anthropic's text source): protocols
+ * without one get it as ordinary text. `file-id` is an uploaded file (OpenAI `file_id`, Anthropic Files, a Gemini
+ * Files API URI), which no other vendor can read.
+ */
+export type FileSource =
+  | { kind: 'base64'; mediaType: string; data: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'url'; url: string; mediaType?: string }
+  | { kind: 'file-id'; fileId: string; store: FileStore; mediaType?: string };
+/**
+ * A document or other non-image file input (PDF, plain text…). `extra` carries e.g. Anthropic `title`, `context`,
+ * `citations` and `cache_control`, or Responses `detail`.
+ */
+export interface FilePart { type: 'file'; source: FileSource; filename?: string; extra?: Extra }
 /** The result of a tool call, sent back by the client. */
 export interface ToolResultPart {
   type: 'tool-result';
   callId: string;
   /** The tool's name when the wire carries it (Gemini needs it; OpenAI does not send it). */
   name?: string;
-  content: Array<TextPart | ImagePart>;
+  content: Array<TextPart | ImagePart | FilePart>;
   isError?: boolean;
   extra?: Extra;
 }
 /** Any content part. */
-export type Part = TextPart | ImagePart | ReasoningPart | ToolCallPart | ToolResultPart;
+export type Part = TextPart | ImagePart | FilePart | ReasoningPart | ToolCallPart | ToolResultPart;
 
 /** Who said a message. 'tool' messages hold only tool-result parts. */
 export type Role = 'system' | 'user' | 'assistant' | 'tool';

@@ -1,6 +1,8 @@
 /** fast-check generators of canonical chat requests that every protocol can express (one system prompt, tool rounds). */
 import fc from 'fast-check';
-import type { ChatRequest, ImagePart, Message, Part, TextPart, ToolCallPart, ToolChoice, ToolDefinition, ToolResultPart } from '../../../src/gateway/core/model';
+import type {
+  ChatRequest, FilePart, ImagePart, Message, Part, TextPart, ToolCallPart, ToolChoice, ToolDefinition, ToolResultPart,
+} from '../../../src/gateway/core/model';
 
 /** Visible text: non-empty, not only whitespace, any Unicode. */
 const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }).filter((s) => s.trim().length > 0 && s === s.trim());
@@ -14,6 +16,14 @@ const image: fc.Arbitrary<ImagePart> = fc.record({
   mediaType: fc.constantFrom('image/png', 'image/jpeg', 'image/webp'),
   bytes: fc.uint8Array({ minLength: 1, maxLength: 24 }),
 }).map(({ mediaType, bytes }) => ({ type: 'image', source: { kind: 'base64', mediaType, data: Buffer.from(bytes).toString('base64') } }));
+
+/** Inline PDFs, the one document form every protocol carries, named (OpenAI protocols invent a name when there is none). */
+const pdf: fc.Arbitrary<FilePart> = fc.record({
+  bytes: fc.uint8Array({ minLength: 1, maxLength: 24 }),
+  name: ident.map((n) => `${n}.pdf`),
+}).map(({ bytes, name }) => ({
+  type: 'file', source: { kind: 'base64', mediaType: 'application/pdf', data: Buffer.from(bytes).toString('base64') }, filename: name,
+}));
 
 const schema = fc.record({
   prop: key,
@@ -53,6 +63,7 @@ export const chatRequest: fc.Arbitrary<ChatRequest> = fc.record({
   system: fc.option(text, { nil: undefined }),
   userText: text,
   images: fc.array(image, { maxLength: 2 }),
+  files: fc.array(pdf, { maxLength: 2 }),
   tools: fc.option(toolDefs, { nil: undefined }),
   withRound: fc.boolean(),
   finalUser: text,
@@ -72,7 +83,7 @@ export const chatRequest: fc.Arbitrary<ChatRequest> = fc.record({
   return round.map((rounds): ChatRequest => {
     const messages: Message[] = [];
     if (g.system !== undefined) messages.push({ role: 'system', parts: [{ type: 'text', text: g.system }] });
-    messages.push({ role: 'user', parts: [{ type: 'text', text: g.userText } as TextPart, ...g.images] });
+    messages.push({ role: 'user', parts: [{ type: 'text', text: g.userText } as TextPart, ...g.images, ...g.files] });
     if (rounds.length) messages.push(...rounds, { role: 'user', parts: [{ type: 'text', text: g.finalUser }] });
     const req: ChatRequest = { model: 'm', messages, stream: g.stream };
     if (g.temperature !== undefined) req.temperature = g.temperature;

@@ -15,6 +15,11 @@ export const FIELDS: Record<string, (r: ChatRequest) => unknown> = {
   system: (r) => textOf(parts(r, (role) => role === 'system')).join('\n'),
   'user text': (r) => textOf(parts(r, (role) => role === 'user')),
   'user images': (r) => parts(r, (role) => role === 'user').flatMap((p) => (p.type === 'image' && p.source.kind === 'base64' ? [`${p.source.mediaType};${p.source.data}`] : [])),
+  'user files': (r) => parts(r, (role) => role === 'user').flatMap((p) => (p.type === 'file' && p.source.kind === 'base64' ? [`${p.source.mediaType};${p.source.data}`] : [])),
+  'user file names': (r) => {
+    const names = parts(r, (role) => role === 'user').flatMap((p) => (p.type === 'file' ? [p.filename ?? null] : []));
+    return names.length ? names : undefined;
+  },
   'assistant text': (r) => textOf(parts(r, (role) => role === 'assistant')),
   'tool call name+args': (r) => parts(r, (role) => role === 'assistant').flatMap((p) => (p.type === 'tool-call' ? [{ name: p.name, args: parseArgs(p.argsJson) }] : [])),
   'tool call ids': (r) => parts(r, (role) => role === 'assistant').flatMap((p) => (p.type === 'tool-call' ? [p.callId] : [])),

@@ -29,9 +29,10 @@ const LOSSES_BY_PROTOCOL: Record<ProtocolId, string[]> = {
     'response format schema', 'response format name', 'system',
     'parallel tool calls', // only `disable_parallel_tool_use` (false) exists; true is the unwritten default
     'top p', // dropped when temperature is also set (current Claude models reject both)
+    'user file names', // a file name becomes the document's title, which is not a file name coming back
   ],
-  // No end-user field, no schema name, no parallel-calls switch.
-  gemini: ['response format name', 'user', 'parallel tool calls'],
+  // No end-user field, no schema name, no parallel-calls switch, no name on inline data.
+  gemini: ['response format name', 'user', 'parallel tool calls', 'user file names'],
 };
 const KNOWN_LOSSES: Record<string, string[]> = Object.fromEntries(PROTOCOL_IDS.flatMap((a) =>
   PROTOCOL_IDS.map((b) => [`${a}>${b}`, [...new Set([...LOSSES_BY_PROTOCOL[a], ...LOSSES_BY_PROTOCOL[b]])]])));
@@ -64,9 +65,10 @@ const samples = fc.sample(chatRequest, { seed: SEED, numRuns: NUM_RUNS });
 const observed = new Map<string, Set<string>>();
 
 describe('properties: request round trips between protocols', () => {
-  it('generates varied requests (tools, tool rounds, images, stop, choice)', () => {
+  it('generates varied requests (tools, tool rounds, images, files, stop, choice)', () => {
     assert.ok(samples.some((r) => r.messages.some((m) => m.role === 'tool')));
     assert.ok(samples.some((r) => r.messages.some((m) => m.parts.some((p) => p.type === 'image'))));
+    assert.ok(samples.some((r) => r.messages.some((m) => m.parts.some((p) => p.type === 'file'))));
     assert.ok(samples.some((r) => r.stop) && samples.some((r) => r.toolChoice?.type === 'tool'));
   });
 

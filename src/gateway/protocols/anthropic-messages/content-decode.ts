@@ -1,10 +1,12 @@
 /**
- * Anthropic content blocks → canonical parts. Blocks the canonical model has no part for (PDF documents,
- * server tool blocks, search results…) become a text part that other protocols see as a short placeholder
- * (or the document's plain text), with the raw block kept in `extra` so the Anthropic encoder restores it.
+ * Anthropic content blocks → canonical parts. Documents with a base64, text, URL or file source become file
+ * parts (`title`, `context`, `citations`, `cache_control` kept in `extra`). Blocks the canonical model has no part
+ * for (content-source documents, server tool blocks, search results…) become a text part that other protocols
+ * see as a short placeholder (or the document's plain text), with the raw block kept in `extra` so the
+ * Anthropic encoder restores it.
  */
 import { invalidRequest } from '../../core/errors';
-import type { Extra, ImagePart, ImageSource, Part, TextPart } from '../../core/model';
+import type { Extra, FilePart, FileSource, ImagePart, ImageSource, Part, TextPart } from '../../core/model';
 import { isRecord } from './wire';
 
 /** The namespace of this protocol in `extra`. */
@@ -47,11 +49,10 @@ function imageSource(source: unknown, base: string, index: number, suffix: strin
   return undefined;
 }
 
-/** Plain text of a document whose source is text or content blocks; undefined for PDFs and files. */
+/** Plain text of a document whose source is content blocks (other sources are file parts); undefined otherwise. */
 function documentText(block: Record<string, unknown>): string | undefined {
   const src = block.source;
   if (!isRecord(src)) return undefined;
-  if (src.type === 'text' && typeof src.data === 'string') return src.data;
   if (src.type === 'content') {
     if (typeof src.content === 'string') return src.content;
     if (Array.isArray(src.content)) {
@@ -67,6 +68,31 @@ function opaque(block: Record<string, unknown>): TextPart {
   const text = type === 'document' ? documentText(block) : undefined;
   const title = typeof block.title === 'string' ? `: ${block.title}` : '';
   return { type: 'text', text: text ?? `[${type}${title} omitted]`, extra: { [NS]: { rawBlock: block } } };
+}
+
+/** A document's source → FileSource; undefined for sources kept as raw blocks (`content`, unknown types). */
+function documentSource(source: unknown, base: string, index: number): FileSource | undefined {
+  if (!isRecord(source)) { const param = at(base, index, '.source'); throw invalidRequest(`${param}: source must be an object`, param); }
+  switch (source.type) {
+    case 'base64':
+      return { kind: 'base64', mediaType: str(source.media_type, base, index, '.source.media_type'), data: str(source.data, base, index, '.source.data') };
+    case 'text': return { kind: 'text', text: str(source.data, base, index, '.source.data') };
+    // Anthropic fetches only PDFs by URL.
+    case 'url': return { kind: 'url', url: str(source.url, base, index, '.source.url'), mediaType: 'application/pdf' };
+    case 'file': return { kind: 'file-id', fileId: str(source.file_id, base, index, '.source.file_id'), store: 'anthropic' };
+    default: return undefined;
+  }
+}
+
+const DOCUMENT_KNOWN = ['type', 'source'];
+
+function decodeDocument(block: Record<string, unknown>, base: string, index: number): FilePart | TextPart {
+  const source = documentSource(block.source, base, index);
+  if (!source) return opaque(block);
+  const part: FilePart = { type: 'file', source };
+  const extra = extraOf(block, DOCUMENT_KNOWN);
+  if (extra) part.extra = extra;
+  return part;
 }
 
 const IMAGE_KNOWN = ['type', 'source'];
@@ -88,17 +114,18 @@ function decodeText(block: Record<string, unknown>, base: string, index: number)
   return part;
 }
 
-/** Content of a tool_result (string or blocks) → text and image parts; `param` is built only for an error. */
-function decodeToolResultContent(content: unknown, param: () => string): Array<TextPart | ImagePart> {
+/** Content of a tool_result (string or blocks) → text, image and file parts; `param` is built only for an error. */
+function decodeToolResultContent(content: unknown, param: () => string): Array<TextPart | ImagePart | FilePart> {
   if (content === undefined || content === null) return [];
   if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
   if (!Array.isArray(content)) { const p = param(); throw invalidRequest(`${p}: expected a string or an array of blocks`, p); }
   const base = param();
-  const out: Array<TextPart | ImagePart> = [];
+  const out: Array<TextPart | ImagePart | FilePart> = [];
   for (let i = 0; i < content.length; i++) {
     const b: unknown = content[i];
     if (!isRecord(b)) { const p = `${base}[${i}]`; throw invalidRequest(`${p}: expected a content block`, p); }
-    out.push(b.type === 'text' ? decodeText(b, base, i) : b.type === 'image' ? decodeImage(b, base, i) : opaque(b));
+    out.push(b.type === 'text' ? decodeText(b, base, i) : b.type === 'image' ? decodeImage(b, base, i)
+      : b.type === 'document' ? decodeDocument(b, base, i) : opaque(b));
   }
   return out;
 }
@@ -113,6 +140,7 @@ function decodeBlockAt(block: unknown, base: string, index: number): Part {
   switch (block.type) {
     case 'text': return decodeText(block, base, index);
     case 'image': return decodeImage(block, base, index);
+    case 'document': return decodeDocument(block, base, index);
     case 'thinking': {
       const part: Part = { type: 'reasoning', text: str(block.thinking, base, index, '.thinking') };
       if (typeof block.signature === 'string' && block.signature) part.signature = block.signature;

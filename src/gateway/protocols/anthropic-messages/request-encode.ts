@@ -24,7 +24,8 @@ function formatInstruction(f: ResponseFormat | undefined): string | undefined {
 
 /** All system messages, wherever they sit, hoisted into `system` (Anthropic has no system role in messages). */
 function encodeSystem(req: ChatRequest): string | AnthropicOtherBlock[] | undefined {
-  const blocks = encodeParts(req.messages.filter((m) => m.role === 'system').flatMap((m) => m.parts))
+  // Only text reaches `system` (images and files there are dropped, so never refused).
+  const blocks = encodeParts(req.messages.filter((m) => m.role === 'system').flatMap((m) => m.parts).filter((p) => p.type === 'text'))
     .filter((b) => b.type === 'text');
   const own = req.extra?.[NS];
   const instruction = isRecord(own?.output_config) && isRecord(own.output_config.format) ? undefined : formatInstruction(req.responseFormat);
@@ -38,9 +39,10 @@ function encodeSystem(req: ChatRequest): string | AnthropicOtherBlock[] | undefi
 /** Messages → alternating user/assistant turns with tool results first in their user turn. */
 function encodeMessages(messages: Message[]): AnthropicMessageParam[] {
   const out: Array<{ role: 'user' | 'assistant'; content: AnthropicOtherBlock[] }> = [];
-  for (const m of messages) {
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
     if (m.role === 'system') continue;
-    const content = encodeParts(m.parts);
+    const content = encodeParts(m.parts, `messages[${i}].parts`);
     if (!content.length) continue;
     const role = m.role === 'assistant' ? 'assistant' : 'user';
     const last = out[out.length - 1];

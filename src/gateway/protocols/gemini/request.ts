@@ -1,8 +1,9 @@
 /** Gemini generateContent request ↔ canonical ChatRequest. */
 import { invalidRequest } from '../../core/errors';
 import type {
-  ChatRequest, ImagePart, Message, Part, TextPart, ToolChoice, ToolDefinition, ToolResultPart,
+  ChatRequest, FilePart, FileSource, ImagePart, Message, Part, TextPart, ToolChoice, ToolDefinition, ToolResultPart,
 } from '../../core/model';
+import { describeSource, isImageType, mediaTypeOfName, unsupportedFile } from '../files';
 import type { InboundContext, UpstreamCall } from '../types';
 import { isGeneratedCallId, stableCallId } from './call-ids';
 import { decodeGenerationConfig, encodeGenerationConfig } from './generation-config';
@@ -112,19 +113,48 @@ function decodeFunctionResponse(name: string, response: unknown, callId: string)
   return part;
 }
 
-function decodeUserPart(part: GeminiPart, param: string): TextPart | ImagePart | undefined {
+/** A Gemini Files API URI (`https://generativelanguage.googleapis.com/v1beta/files/abc`): readable only by Gemini. */
+const FILES_API_URI = /^https:\/\/generativelanguage\.googleapis\.com\/[^/]+\/files\/[^/?#]+/i;
+
+/**
+ * inlineData / fileData: images (or no MIME type) stay image parts; any other MIME type (PDF, text, audio…) is a
+ * file part. Blob fields besides the data (`displayName`) stay in `extra.gemini`; the display name is also the file name.
+ */
+function decodeUserPart(part: GeminiPart, param: string): TextPart | ImagePart | FilePart | undefined {
   if (typeof part.text === 'string') return part.thought ? undefined : { type: 'text', text: part.text };
   if (part.inlineData) {
     const { mimeType, data } = part.inlineData;
     if (typeof data !== 'string') throw invalidRequest('inlineData.data must be base64 text', `${param}.inlineData.data`);
+    if (isFileType(mimeType)) return filePart({ kind: 'base64', mediaType: mimeType, data }, part.inlineData, BLOB_KNOWN);
     return { type: 'image', source: { kind: 'base64', mediaType: mimeType, data } };
   }
   if (part.fileData) {
     const { fileUri, mimeType } = part.fileData;
     if (typeof fileUri !== 'string') throw invalidRequest('fileData.fileUri must be a string', `${param}.fileData.fileUri`);
+    if (isFileType(mimeType)) {
+      const source: FileSource = FILES_API_URI.test(fileUri)
+        ? { kind: 'file-id', fileId: fileUri, store: 'gemini', mediaType: mimeType }
+        : { kind: 'url', url: fileUri, mediaType: mimeType };
+      return filePart(source, part.fileData, FILE_DATA_KNOWN);
+    }
     return { type: 'image', source: mimeType ? { kind: 'url', url: fileUri, mediaType: mimeType } : { kind: 'url', url: fileUri } };
   }
   return undefined; // executableCode, videoMetadata, …: nothing canonical to carry them
+}
+
+const isFileType = (mimeType: unknown): mimeType is string => typeof mimeType === 'string' && mimeType !== '' && !isImageType(mimeType);
+const BLOB_KNOWN = new Set(['mimeType', 'data']);
+const FILE_DATA_KNOWN = new Set(['mimeType', 'fileUri']);
+
+function filePart(source: FileSource, wire: object, known: ReadonlySet<string>): FilePart {
+  const part: FilePart = { type: 'file', source };
+  let extra: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(wire)) if (!known.has(k) && v !== undefined) (extra ??= {})[k] = v;
+  if (extra) {
+    if (typeof extra.displayName === 'string' && extra.displayName) part.filename = extra.displayName;
+    part.extra = { gemini: extra };
+  }
+  return part;
 }
 
 function decodeTools(tools: GeminiTool[] | undefined, extra: Record<string, unknown>): ToolDefinition[] {
@@ -212,6 +242,7 @@ function encodeUserPart(part: Part, names: Map<string, string>, param: string): 
   switch (part.type) {
     case 'text': return part.text ? [{ text: part.text }] : [];
     case 'image': return [encodeImage(part)];
+    case 'file': return [encodeFile(part, param)];
     case 'tool-result': return encodeToolResult(part, names, param);
     case 'tool-call': case 'reasoning': return []; // not user content; only a malformed history puts them here
   }
@@ -225,6 +256,28 @@ function encodeImage(part: ImagePart): GeminiPart {
   return { fileData: { mimeType: src.mediaType ?? guessMimeType(src.url), fileUri: src.url } };
 }
 
+/**
+ * A file part → inlineData (bytes), fileData (URL or Gemini file), or text (a plain-text document). Another
+ * vendor's file id is a 400 naming the part. Fields kept from a Gemini blob (`displayName`) go back on it.
+ */
+function encodeFile(part: FilePart, param: string): GeminiPart {
+  const src = part.source;
+  const own = part.extra?.gemini;
+  switch (src.kind) {
+    case 'text': return { text: src.text };
+    case 'base64': return { inlineData: { ...own, mimeType: src.mediaType, data: src.data } };
+    case 'url': return { fileData: { ...own, mimeType: src.mediaType ?? guessFileType(src.url), fileUri: src.url } };
+    case 'file-id':
+      if (src.store !== 'gemini') {
+        throw unsupportedFile(param, 'a Gemini upstream', `${describeSource(src)} can be read only through its own vendor's API; send the file inline instead`);
+      }
+      return { fileData: { ...own, mimeType: src.mediaType ?? guessFileType(src.fileId), fileUri: src.fileId } };
+  }
+}
+
+/** Gemini needs a MIME type with every file; documents without one are most often PDFs. */
+const guessFileType = (url: string): string => mediaTypeOfName(url) ?? 'application/pdf';
+
 function guessMimeType(url: string): string {
   const ext = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase();
   const byExt: Record<string, string> = { png: 'image/png', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf', heic: 'image/heic' };
@@ -235,13 +288,19 @@ function encodeToolResult(part: ToolResultPart, names: Map<string, string>, para
   const name = part.name ?? names.get(part.callId);
   if (!name) throw invalidRequest(`tool result ${part.callId} has no matching tool call (Gemini needs the function name)`, param);
   const kept = part.extra?.gemini?.response;
-  const text = part.content.filter((c): c is TextPart => c.type === 'text').map((c) => c.text).join('\n');
+  // Plain-text documents are part of the result's text.
+  const text = part.content.map((c) => (c.type === 'text' ? c.text : c.type === 'file' && c.source.kind === 'text' ? c.source.text : undefined))
+    .filter((t): t is string => t !== undefined).join('\n');
   const response = isRecord(kept) ? kept : part.isError ? { error: text } : { result: text };
   const fr: GeminiPart['functionResponse'] = { name, response };
   if (!isGeneratedCallId(part.callId)) fr!.id = part.callId;
-  // Images a tool returned ride along as ordinary parts of the same user turn.
-  const images = part.content.filter((c): c is ImagePart => c.type === 'image').map(encodeImage);
-  return [{ functionResponse: fr }, ...images];
+  // Images and files a tool returned ride along as ordinary parts of the same user turn.
+  const media: GeminiPart[] = [];
+  part.content.forEach((c, k) => {
+    if (c.type === 'image') media.push(encodeImage(c));
+    else if (c.type === 'file' && c.source.kind !== 'text') media.push(encodeFile(c, `${param}.content[${k}]`));
+  });
+  return [{ functionResponse: fr }, ...media];
 }
 
 function encodeTools(tools: ToolDefinition[] | undefined, others: unknown): GeminiTool[] {

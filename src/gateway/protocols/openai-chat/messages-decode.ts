@@ -1,6 +1,7 @@
 /** OpenAI Chat `messages` → canonical messages, validating as it goes (errors name the offending param). */
-import type { ImagePart, ImageSource, Message, Part, TextPart, ToolCallPart } from '../../core/model';
+import type { Extra, FilePart, FileSource, ImagePart, ImageSource, Message, Part, TextPart, ToolCallPart } from '../../core/model';
 import { invalidRequest } from '../../core/errors';
+import { decodeFileData } from '../files';
 import { isRecord, str } from './narrow';
 
 const KNOWN_MESSAGE_FIELDS: Record<string, ReadonlySet<string>> = {
@@ -53,16 +54,16 @@ function messageExtra(role: string, raw: Record<string, unknown>): Record<string
   return extra;
 }
 
-/** User/system content: a string or an array of text (and, for users, image) parts. */
-function decodeContent(content: unknown, at: string, allowImages: boolean): Array<TextPart | ImagePart> {
+/** User/system content: a string or an array of text (and, for users and tools, image and file) parts. */
+function decodeContent(content: unknown, at: string, allowMedia: boolean): Array<TextPart | ImagePart | FilePart> {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   if (!Array.isArray(content)) {
     throw invalidRequest(`Invalid type for '${at}': expected a string or an array of content parts.`, at, 'invalid_type');
   }
-  return content.map((p, j) => decodeContentPart(p, `${at}[${j}]`, allowImages));
+  return content.map((p, j) => decodeContentPart(p, `${at}[${j}]`, allowMedia));
 }
 
-function decodeContentPart(raw: unknown, at: string, allowImages: boolean): TextPart | ImagePart {
+function decodeContentPart(raw: unknown, at: string, allowMedia: boolean): TextPart | ImagePart | FilePart {
   if (!isRecord(raw)) throw invalidRequest(`Invalid type for '${at}': expected an object.`, at, 'invalid_type');
   if (raw.type === 'text') {
     const text = str(raw.text);
@@ -72,8 +73,37 @@ function decodeContentPart(raw: unknown, at: string, allowImages: boolean): Text
     if (raw.cache_control !== undefined) part.extra = { 'anthropic-messages': { cache_control: raw.cache_control } };
     return part;
   }
-  if (raw.type === 'image_url' && allowImages) return decodeImagePart(raw, at);
+  if (raw.type === 'image_url' && allowMedia) return decodeImagePart(raw, at);
+  if (raw.type === 'file' && allowMedia) return decodeFilePart(raw, at);
   throw invalidRequest(`Unsupported content part type ${JSON.stringify(raw.type)} at '${at}.type'.`, `${at}.type`, 'invalid_value');
+}
+
+const FILE_PART_KNOWN = new Set(['type', 'file', 'cache_control']);
+
+/**
+ * `{type:'file', file:{file_data | file_id, filename}}`. Inline data is portable; a `file_id` names an upload in
+ * the OpenAI Files store, so only OpenAI protocols can carry it. Other part fields (e.g. `prompt_cache_breakpoint`)
+ * are kept for an OpenAI Chat upstream.
+ */
+function decodeFilePart(raw: Record<string, unknown>, at: string): FilePart {
+  const file = raw.file;
+  if (!isRecord(file)) throw invalidRequest(`Invalid type for '${at}.file': expected an object.`, `${at}.file`, 'invalid_type');
+  const filename = str(file.filename);
+  const data = str(file.file_data);
+  const id = str(file.file_id);
+  let source: FileSource;
+  if (data !== undefined) source = decodeFileData(data, filename, `${at}.file.file_data`);
+  else if (id !== undefined) source = { kind: 'file-id', fileId: id, store: 'openai' };
+  else throw invalidRequest(`Invalid '${at}.file': expected 'file_data' or 'file_id'.`, `${at}.file`, 'missing_required_parameter');
+  const part: FilePart = { type: 'file', source };
+  if (filename !== undefined) part.filename = filename;
+  let extra: Extra | undefined;
+  for (const k of Object.keys(raw)) {
+    if (!FILE_PART_KNOWN.has(k)) ((extra ??= {})['openai-chat'] ??= {})[k] = raw[k];
+  }
+  if (raw.cache_control !== undefined) (extra ??= {})['anthropic-messages'] = { cache_control: raw.cache_control };
+  if (extra) part.extra = extra;
+  return part;
 }
 
 function decodeImagePart(raw: Record<string, unknown>, at: string): ImagePart {

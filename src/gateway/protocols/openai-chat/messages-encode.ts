@@ -1,5 +1,6 @@
 /** Canonical messages → OpenAI Chat `messages`. */
-import type { ImagePart, ImageSource, Message, Part, TextPart, ToolCallPart, ToolResultPart } from '../../core/model';
+import type { FilePart, ImagePart, ImageSource, Message, Part, TextPart, ToolCallPart, ToolResultPart } from '../../core/model';
+import { describeSource, filenameFor, unsupportedFile } from '../files';
 import type { OpenAIChatContentPart, OpenAIChatMessage, OpenAIChatToolCall } from './wire';
 
 /** Options of message encoding. */
@@ -27,12 +28,58 @@ function encodeImage(p: ImagePart): OpenAIChatContentPart {
   return { type: 'image_url', image_url };
 }
 
-/** User content: a plain string when it is a single text, else an array of text and image parts. */
-function encodeUserContent(parts: Part[]): string | OpenAIChatContentPart[] {
-  const usable = parts.filter((p): p is TextPart | ImagePart => p.type === 'text' || p.type === 'image');
+const TARGET = 'an OpenAI Chat upstream';
+
+/**
+ * Where a part sits, for errors: message `index` of `message`, and the content index inside a tool result.
+ * Kept as plain values and joined only when a part is refused: a closure per message made encoding ~3x slower.
+ */
+interface At { index: number; message: Message; owner: Part; content: number }
+
+const param = (at: At): string =>
+  `messages[${at.index}].parts[${at.message.parts.indexOf(at.owner)}]${at.content < 0 ? '' : `.content[${at.content}]`}`;
+
+/**
+ * A file part as a Chat `file` part (a plain-text document as a text part). Chat takes files inline or by OpenAI
+ * file_id only: a URL, or another vendor's file id, is refused with a 400 naming the part.
+ */
+function encodeFile(p: FilePart, at: At): OpenAIChatContentPart {
+  const src = p.source;
+  let file: { file_data?: string; file_id?: string; filename?: string };
+  switch (src.kind) {
+    case 'text': return { type: 'text', text: src.text };
+    case 'base64':
+      // OpenAI asks for a file name with inline data.
+      file = { file_data: `data:${src.mediaType};base64,${src.data}`, filename: filenameFor(p) };
+      break;
+    case 'file-id':
+      if (src.store !== 'openai') throw unsupportedFile(param(at), TARGET, `${describeSource(src)} can be read only through its own vendor's API; send the file inline instead`);
+      file = p.filename === undefined ? { file_id: src.fileId } : { file_id: src.fileId, filename: p.filename };
+      break;
+    case 'url':
+      throw unsupportedFile(param(at), TARGET, `Chat Completions takes files inline (file_data) or by OpenAI file_id, not ${describeSource(src)}`);
+  }
+  const extra = p.extra?.['openai-chat'];
+  return extra ? { ...extra, type: 'file', file } : { type: 'file', file };
+}
+
+/** User content: a plain string when it is a single text, else an array of text, image and file parts. */
+function encodeUserContent(m: Message, index: number, parts: Part[]): string | OpenAIChatContentPart[] {
+  const usable = parts.filter((p): p is TextPart | ImagePart | FilePart => p.type === 'text' || p.type === 'image' || p.type === 'file');
   if (usable.length === 1 && usable[0]!.type === 'text') return usable[0]!.text;
   if (usable.length === 0) return '';
-  return usable.map((p) => (p.type === 'text' ? { type: 'text' as const, text: p.text } : encodeImage(p)));
+  return usable.map((p) => (p.type === 'text' ? { type: 'text' as const, text: p.text } : p.type === 'image' ? encodeImage(p)
+    : encodeFile(p, { index, message: m, owner: p, content: -1 })));
+}
+
+/** The text of a tool result: its text parts and plain-text documents, joined as `joinText` joins. */
+function resultText(content: ToolResultPart['content']): string {
+  let out: string | undefined;
+  for (const c of content) {
+    const t = c.type === 'text' ? c.text : c.type === 'file' && c.source.kind === 'text' ? c.source.text : undefined;
+    if (t !== undefined) out = out === undefined ? t : `${out}\n\n${t}`;
+  }
+  return out ?? '';
 }
 
 function encodeToolCall(p: ToolCallPart): OpenAIChatToolCall {
@@ -52,11 +99,11 @@ function encodeAssistant(parts: Part[], opts: EncodeMessagesOptions): OpenAIChat
   return msg;
 }
 
-function encodeOne(m: Message, parts: Part[], opts: EncodeMessagesOptions): OpenAIChatMessage {
+function encodeOne(m: Message, index: number, parts: Part[], opts: EncodeMessagesOptions): OpenAIChatMessage {
   let msg: OpenAIChatMessage;
   if (m.role === 'system') msg = { role: 'system', content: joinText(parts) };
   else if (m.role === 'assistant') msg = encodeAssistant(parts, opts);
-  else msg = { role: 'user', content: encodeUserContent(parts) };
+  else msg = { role: 'user', content: encodeUserContent(m, index, parts) };
   const extra = m.extra?.['openai-chat'];
   if (extra) {
     for (const [k, v] of Object.entries(extra)) {
@@ -70,27 +117,32 @@ function encodeOne(m: Message, parts: Part[], opts: EncodeMessagesOptions): Open
 
 /**
  * Encodes messages in order. Tool results become `tool` messages; OpenAI tool messages carry text only, so
- * images from a run of tool results follow in one user message placed after the whole run (an assistant
- * tool-call turn must be followed directly by all of its tool messages).
+ * images and files from a run of tool results follow in one user message placed after the whole run (an
+ * assistant tool-call turn must be followed directly by all of its tool messages).
  */
 export function encodeMessages(messages: Message[], opts: EncodeMessagesOptions): OpenAIChatMessage[] {
   const out: OpenAIChatMessage[] = [];
-  let pendingImages: ImagePart[] = [];
-  const flushImages = (): void => {
-    if (pendingImages.length) out.push({ role: 'user', content: pendingImages.map(encodeImage) });
-    pendingImages = [];
+  let pendingMedia: OpenAIChatContentPart[] = [];
+  const flushMedia = (): void => {
+    if (pendingMedia.length) out.push({ role: 'user', content: pendingMedia });
+    pendingMedia = [];
   };
-  for (const m of messages) {
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
     const results = m.parts.filter((p): p is ToolResultPart => p.type === 'tool-result');
     const rest = m.parts.filter((p) => p.type !== 'tool-result');
-    if (!results.length) flushImages();
+    if (!results.length) flushMedia();
     for (const r of results) {
-      out.push({ role: 'tool', tool_call_id: r.callId, content: joinText(r.content) });
-      pendingImages.push(...r.content.filter((p): p is ImagePart => p.type === 'image'));
+      out.push({ role: 'tool', tool_call_id: r.callId, content: resultText(r.content) });
+      for (let k = 0; k < r.content.length; k++) {
+        const c = r.content[k]!;
+        if (c.type === 'image') pendingMedia.push(encodeImage(c));
+        else if (c.type === 'file' && c.source.kind !== 'text') pendingMedia.push(encodeFile(c, { index: i, message: m, owner: r, content: k }));
+      }
     }
-    if (results.length && rest.length) flushImages();
-    if (rest.length || !results.length) out.push(encodeOne(m, rest, opts));
+    if (results.length && rest.length) flushMedia();
+    if (rest.length || !results.length) out.push(encodeOne(m, i, rest, opts));
   }
-  flushImages();
+  flushMedia();
   return out;
 }

@@ -6,7 +6,8 @@
 /** A content part of a user/system/tool message. */
 export type OpenAIChatContentPart =
   | { type: 'text'; text: string; cache_control?: unknown }
-  | { type: 'image_url'; image_url: { url: string; detail?: string } };
+  | { type: 'image_url'; image_url: { url: string; detail?: string } }
+  | { type: 'file'; file: { file_data?: string; file_id?: string; filename?: string }; [extra: string]: unknown };
 
 /** A function tool call made by the assistant. */
 export interface OpenAIChatToolCall {

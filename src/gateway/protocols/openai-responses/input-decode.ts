@@ -3,8 +3,9 @@
  * consecutive assistant-side items (message, reasoning, function_call) into one assistant message and consecutive
  * tool outputs into one tool message.
  */
-import type { ImagePart, Message, Part, ReasoningPart, TextPart, ToolResultPart } from '../../core/model';
+import type { FilePart, FileSource, ImagePart, Message, Part, ReasoningPart, TextPart, ToolResultPart } from '../../core/model';
 import { invalidRequest } from '../../core/errors';
+import { decodeFileData } from '../files';
 import { isObject, type JsonObject } from './normalize';
 import { decodeReasoningCarry, isReasoningCarry } from './reasoning-carry';
 import { NS, namespacedName } from './tools';
@@ -32,11 +33,36 @@ function decodeImage(p: JsonObject, param: string): ImagePart | undefined {
   return part;
 }
 
-/** Decodes message content; parts the canonical model lacks (file_id images, input_file) are returned separately. */
-function decodeContent(content: unknown, param: string): { parts: Array<TextPart | ImagePart>; kept: JsonObject[] } {
+const FILE_KNOWN = new Set(['type', 'file_data', 'file_url', 'file_id', 'filename']);
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * `input_file` → a file part: `file_data` (a base64 data URL, or bare base64) is portable, `file_url` reaches
+ * upstreams that fetch URLs, `file_id` only OpenAI protocols. Other fields (`detail`…) stay for a Responses upstream.
+ */
+function decodeFile(p: JsonObject, at: string): FilePart {
+  const filename = text(p.filename);
+  const data = text(p.file_data);
+  const url = text(p.file_url);
+  const id = text(p.file_id);
+  let source: FileSource;
+  if (data !== undefined) source = decodeFileData(data, filename, `${at}.file_data`);
+  else if (url !== undefined) source = { kind: 'url', url };
+  else if (id !== undefined) source = { kind: 'file-id', fileId: id, store: 'openai' };
+  else throw invalidRequest('input_file needs file_data, file_url or file_id.', at);
+  const part: FilePart = { type: 'file', source };
+  if (filename !== undefined) part.filename = filename;
+  let extra: JsonObject | undefined;
+  for (const k of Object.keys(p)) if (!FILE_KNOWN.has(k) && p[k] !== undefined && p[k] !== null) (extra ??= {})[k] = p[k];
+  if (extra) part.extra = { [NS]: extra };
+  return part;
+}
+
+/** Decodes message content; parts the canonical model lacks (file_id images, input_audio…) are returned separately. */
+function decodeContent(content: unknown, param: string): { parts: Array<TextPart | ImagePart | FilePart>; kept: JsonObject[] } {
   if (typeof content === 'string') return { parts: [{ type: 'text', text: content }], kept: [] };
   if (!Array.isArray(content)) throw invalidRequest('Message content must be a string or an array of parts.', param);
-  const parts: Array<TextPart | ImagePart> = [];
+  const parts: Array<TextPart | ImagePart | FilePart> = [];
   const kept: JsonObject[] = [];
   content.forEach((p: unknown, i) => {
     const at = `${param}[${i}]`;
@@ -48,6 +74,8 @@ function decodeContent(content: unknown, param: string): { parts: Array<TextPart
     } else if (p.type === 'input_image') {
       const img = decodeImage(p, `${at}.image_url`);
       if (img) parts.push(img); else kept.push(p);
+    } else if (p.type === 'input_file') {
+      parts.push(decodeFile(p, at));
     } else if (typeof p.type === 'string') {
       kept.push(p);
     } else {
@@ -75,7 +103,7 @@ function decodeReasoning(item: JsonObject): ReasoningPart {
   return part;
 }
 
-function decodeToolOutput(output: unknown, param: string): { content: Array<TextPart | ImagePart>; isError?: boolean } {
+function decodeToolOutput(output: unknown, param: string): { content: Array<TextPart | ImagePart | FilePart>; isError?: boolean } {
   if (typeof output === 'string') return { content: [{ type: 'text', text: output }] };
   // Older Codex builds sent failures as {content, success:false}.
   if (isObject(output) && typeof output.content === 'string') {

@@ -92,7 +92,7 @@ describe('anthropic-messages request', () => {
       assert.deepEqual(req.messages[3]!.parts, [{ type: 'text', text: 'and then?' }]);
     });
 
-    it('decodes url images and keeps PDF documents as raw blocks with a placeholder', () => {
+    it('decodes url images, and PDF and plain-text documents as file parts with their title and citations in extra', () => {
       const pdf = { type: 'document', title: 'spec', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBER' } };
       const txt = { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'plain doc' }, citations: { enabled: true } };
       const req = decode({ ...base, messages: [{ role: 'user', content: [
@@ -100,10 +100,17 @@ describe('anthropic-messages request', () => {
       ] }] });
       const parts = req.messages[0]!.parts;
       assert.deepEqual(parts[0], { type: 'image', source: { kind: 'url', url: 'https://x/y.png' } });
-      assert.deepEqual(parts[1], { type: 'text', text: '[document: spec omitted]', extra: { 'anthropic-messages': { rawBlock: pdf } } });
-      assert.deepEqual(parts[2], { type: 'text', text: 'plain doc', extra: { 'anthropic-messages': { rawBlock: txt } } });
-      // The Anthropic encoder restores both blocks verbatim.
+      assert.deepEqual(parts[1], { type: 'file', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBER' }, extra: { 'anthropic-messages': { title: 'spec' } } });
+      assert.deepEqual(parts[2], { type: 'file', source: { kind: 'text', text: 'plain doc' }, extra: { 'anthropic-messages': { citations: { enabled: true } } } });
+      // The Anthropic encoder restores both blocks.
       assert.deepEqual(encodeBody(req).messages[0].content.slice(1), [pdf, txt]);
+    });
+
+    it('keeps content-source documents as raw blocks with their text for other protocols', () => {
+      const doc = { type: 'document', source: { type: 'content', content: [{ type: 'text', text: 'chunk one' }] } };
+      const req = decode({ ...base, messages: [{ role: 'user', content: [doc] }] });
+      assert.deepEqual(req.messages[0]!.parts, [{ type: 'text', text: 'chunk one', extra: { 'anthropic-messages': { rawBlock: doc } } }]);
+      assert.deepEqual(encodeBody(req).messages[0].content, [doc]);
     });
   });
 

@@ -54,7 +54,7 @@ describe('gemini request', () => {
       assert.deepEqual(req.messages[1]!.parts, [
         { type: 'text', text: 'look' },
         { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'AAAA' } },
-        { type: 'image', source: { kind: 'url', url: 'https://x/y.pdf', mediaType: 'application/pdf' } },
+        { type: 'file', source: { kind: 'url', url: 'https://x/y.pdf', mediaType: 'application/pdf' } },
       ]);
       assert.equal(req.temperature, 0.3);
       assert.equal(req.topK, 40);
