@@ -170,4 +170,27 @@ describe('gateway key deny lists cover mapped targets', function () {
     const limited = await chat(key, 'chain');
     assert.equal(limited.status, 429);
   });
+
+  it('checks only what routes now before admission: a refused request for an unknown model calls no upstream', async () => {
+    const disc = await startFakeOpenAI({ models: ['gpt-4o'] });
+    const g = await startGateway({ providers: [{ id: 'disc', type: 'openai', baseUrl: `${disc.url}/v1`, keys: [{ label: 'd', key: 'sk-upstream-disc-0001' }] }] });
+    try {
+      const key = g.gateway.keys.create({ name: 'deny-rpm', rpm: 1, denyModels: ['zzz*'] }).key;
+      const send = (model: string) => fetch(`${g.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'x' }] }) });
+      const first = await send('gpt-4o');
+      assert.equal(first.status, 200, 'served from the discovered list');
+      await first.arrayBuffer();
+      const modelCalls = () => disc.requests.filter((r) => r.url.includes('/models')).length;
+      const before = modelCalls();
+      for (let i = 0; i < 3; i++) {
+        const r = await send(`unknown-${i}`);
+        assert.equal(r.status, 429, 'over its RPM');
+        await r.arrayBuffer();
+      }
+      assert.equal(modelCalls(), before, 'no model-list refresh for a request that was refused');
+    } finally {
+      await g.close();
+      await disc.close();
+    }
+  });
 });

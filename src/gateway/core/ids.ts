@@ -1,5 +1,5 @@
 /** Id generation for responses and tool calls. */
-import { randomFillSync } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -16,6 +16,20 @@ export function randomBase62(length: number): string {
     if (next === POOL_SIZE) { randomFillSync(pool); next = 0; }
     const b = pool[next++]!;
     if (b < 248) out += ALPHABET[b % 62]; // 248 = 4 * 62: rejects bytes that would bias the distribution
+  }
+  return out;
+}
+
+/**
+ * A random base62 secret of `length` characters (gateway keys), from its own CSPRNG bytes, zeroed after use: a
+ * secret's bytes never sit in the shared id pool.
+ */
+export function secretBase62(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    const bytes = randomBytes(length * 2);
+    for (let i = 0; i < bytes.length && out.length < length; i++) if (bytes[i]! < 248) out += ALPHABET[bytes[i]! % 62];
+    bytes.fill(0);
   }
   return out;
 }

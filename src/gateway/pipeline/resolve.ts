@@ -34,9 +34,11 @@ export function allowedTargets(model: string, targets: Target[], allow: TargetFi
 
 /**
  * Refuses `model` (403 model_not_allowed) when it routes only to targets `allow` denies. Run before admission so
- * that the refusal consumes nothing; a model nothing routes passes (the pipeline answers 404 for it as usual).
+ * that the refusal consumes nothing. Only what routes now is checked: re-reading model lists would call upstreams
+ * for a request that may yet be refused, so a model nothing routes yet passes here (the pipeline refreshes, then
+ * answers 404, or applies `allow` to what it found).
  */
-export async function refuseDeniedTargets(deps: Pick<PipelineDeps, 'resolve' | 'refreshModels'>, model: string, allow: TargetFilter): Promise<void> {
-  const resolution = await resolveModel(deps, model);
+export function refuseDeniedTargets(deps: Pick<PipelineDeps, 'resolve'>, model: string, allow: TargetFilter): void {
+  const resolution = deps.resolve(model);
   if (resolution) allowedTargets(model, resolution.targets, allow);
 }

@@ -3,7 +3,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GatewayError, invalidRequest } from '../core/errors';
-import { randomBase62 } from '../core/ids';
+import { randomBase62, secretBase62 } from '../core/ids';
 import { systemClock, type Clock } from '../ports';
 import { atomicTempPath, readFileIfExists, writeFileAtomic, writeFileAtomicAsync } from './atomic-file';
 import type { GatewayKeyLimits, GatewayKeyRecord, GatewayKeyStatus } from './types';
@@ -152,7 +152,7 @@ export class KeyStore {
     if (!name) throw invalidRequest('a key needs a name', 'name');
     return this.mutate((keys) => {
       if (keys.some((k) => k.name === name)) throw invalidRequest(`a key named "${name}" already exists`, 'name');
-      const key = KEY_PREFIX + randomBase62(KEY_RANDOM_LENGTH);
+      const key = KEY_PREFIX + secretBase62(KEY_RANDOM_LENGTH);
       const stored: StoredKey = {
         ...stripUndefined({ ...opts }), id: 'key_' + randomBase62(16), name, status: 'active',
         createdAt: this.clock.now(), hint: key.slice(-4), hash: hashKeyHex(key),

@@ -1,6 +1,5 @@
 /** Writes answers: JSON bodies, and SSE streams frame by frame with back-pressure and keep-alives. */
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 
 /** `application/json` as Koa labels JSON bodies, so every route answers alike. */
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -98,13 +97,20 @@ export async function writeSse(res: ServerResponse, frames: AsyncGenerator<strin
       if (first) { first = false; opts.onFirstWrite?.(); }
       state.atBoundary = endsAtBoundary(frame);
       state.lastWrite = Date.now();
-      if (!res.write(frame)) {
-        await Promise.race([once(res, 'drain'), once(res, 'close')]);
-      }
+      if (!res.write(frame)) await drainedOrClosed(res);
     }
   } finally {
     unwatch(state);
     if (!res.destroyed) res.end();
     await frames.return(undefined);
   }
+}
+
+/** Resolves when `res` can take more, or is gone; leaves no listener behind (a slow client may wait thousands of times). */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => { res.off('drain', done); res.off('close', done); resolve(); };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

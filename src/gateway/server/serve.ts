@@ -35,7 +35,7 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
   res.once('close', () => { if (!res.writableFinished) cancel.abort(); });
   // A key's deny list covers the targets a model maps to: refused before admission, so the request consumes nothing.
   const allow = sc.access.targetFilter(principal);
-  if (allow !== undefined) await refuseDeniedTargets(sc.pipeline(), spec.model, allow);
+  if (allow !== undefined) refuseDeniedTargets(sc.pipeline(), spec.model, allow);
   const admission = sc.access.admit(principal, { endpoint: spec.endpoint, model: spec.model, maxTokens: spec.maxTokens, requestId });
   const started = sc.clock.now();
   let outcome: ChatOutcome | undefined;

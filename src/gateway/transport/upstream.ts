@@ -73,8 +73,8 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
   /** The next chunk, or undefined at the end (or after `destroy()`); rejects with the error that broke the body. */
   read(): Promise<Buffer | undefined> {
     if (this.head < this.queue.length) return Promise.resolve(this.take());
+    if (this.destroyed || this.ended) return Promise.resolve(undefined);
     if (this.error) return Promise.reject(this.error);
-    if (this.ended || this.destroyed) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => { this.waiting = { resolve, reject }; });
   }
 
@@ -88,8 +88,7 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     this.queued = 0;
     if (!this.ended && !this.error) {
       this.abort?.(err ?? new errors.RequestAbortedError());
-      if (err) this.fail(err);
-      else this.settle(undefined);
+      if (err) { this.error = err; const w = this.waiting; this.waiting = undefined; w?.reject(err); } else this.settle(undefined);
     }
   }
 
@@ -119,7 +118,8 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
   }
 
   fail(err: Error): void {
-    if (this.ended || this.error) return;
+    // After destroy(), undici reports its own abort here: the reader asked to stop, it is not a failure.
+    if (this.ended || this.error || this.destroyed) return;
     this.error = err;
     this.release();
     const w = this.waiting;
@@ -132,6 +132,8 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     this.queue[this.head++] = undefined as unknown as Buffer;
     this.queued -= chunk.length;
     if (this.head === this.queue.length) { this.queue.length = 0; this.head = 0; }
+    // A reader that keeps the queue near the high-water mark never empties it: drop the consumed slots now and then.
+    else if (this.head >= 1024 && this.head * 2 >= this.queue.length) { this.queue.splice(0, this.head); this.head = 0; }
     if (this.paused && this.queued < HIGH_WATER_MARK) { this.paused = false; this.resume(); }
     return chunk;
   }

@@ -84,4 +84,26 @@ describe('transport: sendUpstreamReply', () => {
       await assert.rejects(reply.body!.read());
     } finally { await up.close(); }
   });
+
+  it('ends reads quietly after destroy(): a pending read and later reads get undefined, not an abort error', async () => {
+    let aborted: Error | undefined;
+    const body = new UpstreamBody(() => {}, (reason) => { aborted = reason; body.fail(reason ?? new Error('aborted')); }, () => {});
+    const pending = body.read();
+    body.destroy();
+    assert.equal(await pending, undefined);
+    assert.equal(await body.read(), undefined);
+    assert.ok(aborted, 'the upstream request was aborted');
+  });
+
+  it('keeps its queue bounded when a slow reader never lets it empty', async () => {
+    const body = new UpstreamBody(() => {}, undefined, () => {});
+    const slots = (): number => (body as unknown as { queue: unknown[] }).queue.length;
+    let longest = 0;
+    for (let i = 0; i < 20_000; i++) {
+      body.push(Buffer.alloc(100));
+      if (i >= 16) assert.equal((await body.read())!.length, 100); // always 16 chunks behind: never empty
+      longest = Math.max(longest, slots());
+    }
+    assert.ok(longest < 4096, `queue array grew to ${longest} slots`);
+  });
 });
