@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createGate, startFakeOpenAI, type FakeOpenAI, type Gate } from '../helpers/fake-openai';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
+import { startBlackhole, type Blackhole } from '../helpers/blackhole';
 import { startGateway, type TestGateway } from '../helpers/gateway';
 
 const SECRET = { h1: 'sk-hang-provider-0001', h2: 'sk-hang-provider-0002', ok1: 'sk-ok-provider-00001' };
@@ -127,5 +128,43 @@ describe('upstream timeouts through the gateway', () => {
     assert.equal(hang.chatRequests().length, 1);
     assert.equal(ok.chatRequests().length, 0);
     await eventually(() => hang.chatRequests()[0]!.aborted, 'the idle upstream request was aborted');
+  });
+});
+
+describe('connect timeout through the gateway', () => {
+  let hole: Blackhole;
+  let ok: FakeOpenAI;
+  let gw: TestGateway;
+  before(async () => {
+    hole = await startBlackhole();
+    ok = await startFakeOpenAI();
+    gw = await startGateway({
+      providers: [
+        { id: 'unreachable', type: 'openai', baseUrl: `http://127.0.0.1:${hole.port}/v1`, keys: [{ label: 'u1', key: SECRET.h1 }], models: ['m-gone'], timeouts: TIMEOUTS },
+        { id: 'fast', type: 'openai', baseUrl: ok.baseURL, keys: [{ label: 'ok1', key: SECRET.ok1 }], models: ['m-fast'] },
+      ],
+      modelMappings: [{ from: 'chain', to: ['unreachable/m-gone', 'fast/m-fast'] }],
+    });
+  });
+  after(async () => { await gw.close(); await ok.close(); hole.close(); });
+
+  it('connectMs: a host whose connects hang fails over to the next provider', async () => {
+    const res = await post(gw, { model: 'chain', messages: [{ role: 'user', content: 'anyone' }] });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-switchboard-provider'), 'fast');
+    await res.arrayBuffer();
+  });
+
+  it('connectMs: with nowhere else to go, the caller learns the connect timeout and its limit (OpenAI and Anthropic shapes)', async () => {
+    const res = await post(gw, { model: 'm-gone', messages: [{ role: 'user', content: 'anyone' }] });
+    assert.equal(res.status, 502);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'all_upstreams_failed');
+    assert.match(body.error.message, /unreachable\/m-gone via key u1: 504 could not connect to unreachable within 300ms/);
+    const an = await post(gw, { model: 'm-gone', max_tokens: 10, messages: [{ role: 'user', content: 'anyone' }] }, '/v1/messages');
+    assert.equal(an.status, 502);
+    const anBody = (await an.json()) as { type: string; error: { message: string } };
+    assert.equal(anBody.type, 'error');
+    assert.match(anBody.error.message, /could not connect to unreachable within 300ms/);
   });
 });

@@ -95,7 +95,7 @@ export async function attemptUpstream(
       url: provider.baseUrl, path: prepared.path, method: 'POST', headers, body: prepared.body,
       dispatcher: dispatcher ?? provider.dispatcher, signal,
       firstByteMs: prepared.stream ? provider.timeouts.firstByteStreamMs : provider.timeouts.firstByteMs,
-      idleMs: provider.timeouts.idleMs, providerId: provider.id,
+      idleMs: provider.timeouts.idleMs, connectMs: provider.timeouts.connectMs, providerId: provider.id,
     });
   } catch (e) {
     throw retryableBeforeCommit(transportError(e, provider.id, provider.timeouts));

@@ -22,6 +22,8 @@ export interface UpstreamRequest {
   firstByteMs: number;
   /** Time allowed between body chunks. */
   idleMs: number;
+  /** The dispatcher's connect timeout, named in the error when it fires (the dispatcher enforces it). */
+  connectMs?: number;
   /** Provider id, for error messages. */
   providerId: string;
 }

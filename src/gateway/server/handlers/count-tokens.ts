@@ -22,7 +22,7 @@ async function countUpstream(provider: ProviderRuntime, body: Record<string, unk
     const res = await sendUpstreamReply({
       url: `${provider.baseUrl}/messages/count_tokens`, method: 'POST', body: JSON.stringify({ ...body, model }),
       headers: { 'content-type': 'application/json', ...provider.spec.defaultHeaders, ...headers, ...provider.config.headers, ...authHeaders(provider.spec, key.secret) },
-      dispatcher: provider.dispatcher, signal, firstByteMs: provider.timeouts.firstByteMs, idleMs: provider.timeouts.idleMs, providerId: provider.id,
+      dispatcher: provider.dispatcher, signal, firstByteMs: provider.timeouts.firstByteMs, idleMs: provider.timeouts.idleMs, connectMs: provider.timeouts.connectMs, providerId: provider.id,
     });
     if (res.statusCode !== 200 || !res.whole) { res.body?.destroy(); return undefined; }
     const parsed = JSON.parse(res.whole.toString('utf8')) as { input_tokens?: unknown };
