@@ -43,6 +43,8 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
   let ttft: number | undefined;
   let status = 200;
   let errorCode: string | undefined;
+  // A JSON answer is written after its usage record (below): a client never holds an answer a crash could unaccount.
+  let answer: Extract<ChatOutcome, { kind: 'json' }> | undefined;
   sc.trackInflight(+1);
   try {
     outcome = await spec.run(cancel, allow);
@@ -61,7 +63,7 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
     if (outcome.kind === 'json') {
       status = outcome.status;
       usage = outcome.usage;
-      sendBody(res, status, outcome.bytes ?? outcome.body, withCharset(outcome.contentType));
+      answer = outcome;
       return;
     }
     const sse = outcome;
@@ -90,6 +92,7 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
       latencyMs: sc.clock.now() - started, ttftMs: ttft, stream: spec.stream,
     };
     sc.record(record);
+    if (answer) sendBody(res, status, answer.bytes ?? answer.body, withCharset(answer.contentType));
   }
 }
 

@@ -1,11 +1,11 @@
 /**
  * Usage accounting: aggregates per key × model × local day, per-key totals (for quotas), a bounded recent log.
- * Durability: each record becomes a journal line in `usage.log`; the lines of one event-loop turn are appended
- * together, in one write, when the turn ends (setImmediate). So a kill -9 loses the requests still in flight plus
- * the records finished in the current event-loop turn (well under a millisecond of work); everything recorded in
- * earlier turns is on disk. A normal exit loses nothing: `flush()`, `close()` and the process 'exit' hook write
- * pending lines synchronously, and so does anything that reads or cuts the journal (opening a store in the same
- * process, the journal cut after a snapshot). `usage.json` is rewritten atomically at most once per `flushDelayMs`
+ * Durability: each record is appended to `usage.log` when it is recorded, in one synchronous write (the server
+ * records a JSON answer before writing it, so a client never sees an answer whose record a kill -9 could lose; a kill
+ * -9 loses only requests still in flight). Batching the lines of an event-loop turn into one write was measured at
+ * ~1 µs per request and dropped: it lost records of answers clients had already received. A failed write never
+ * throws (it is reported once through `writeFailed`); the record stays counted in memory and reaches the next
+ * usage.json. `usage.json` is rewritten atomically at most once per `flushDelayMs`
  * and on close, and the journal is then cut down to the records the new usage.json lacks. Journal lines carry a
  * sequence number and usage.json the last one it includes, so a crash between the two steps never counts a record
  * twice.
@@ -110,16 +110,6 @@ export function journalLine(seq: number, r: UsageRecord): string {
   return s + `,"stream":${json(r.stream)}}}\n`;
 }
 
-/**
- * Writers of the stores in this process that hold journal lines not yet written. A normal exit writes them (the
- * 'exit' hook), and a store opening a journal writes them first, so it reads what this process recorded.
- */
-const unwritten = new Set<() => void>();
-let exitHooked = false;
-function writeAllPending(): void {
-  for (const write of unwritten) write();
-}
-
 interface KeyState { name?: string; total: UsageTotals; days: Record<string, UsageTotals> }
 
 interface UsageState {
@@ -178,14 +168,8 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
   private tail: string[] | undefined;
   /** Whether anything was recorded since the last snapshot. */
   private dirty = false;
-  /** Journal lines recorded in this event-loop turn, written together at its end (see `writePending`). */
-  private pending = '';
-  /** The end-of-turn write, scheduled by the first record of a turn. */
-  private pendingWrite: NodeJS.Immediate | undefined;
   /** A journal write failed, maybe halfway through a line: the next write starts on a fresh line. */
   private torn = false;
-  private readonly writePendingNow = (): void => this.writePending();
-  private readonly endOfTurn = (): void => { this.pendingWrite = undefined; this.writePending(); };
 
   constructor(private readonly opts: UsageStoreOptions) {
     super();
@@ -195,7 +179,6 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     this.retainDays = opts.retainDays ?? 400;
     this.file = path.join(opts.dataDir, 'usage.json');
     this.journalFile = path.join(opts.dataDir, 'usage.log');
-    writeAllPending(); // lines this process recorded in the current turn belong in what is read below
     this.state = parseState(readFileIfExists(this.file));
     const journal = readFileIfExists(this.journalFile) ?? '';
     const replayed = this.replayJournal(journal);
@@ -204,7 +187,6 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
       this.fd = fs.openSync(this.journalFile, 'a', 0o600);
       // End a line torn by a crash so the next record does not glue onto it.
       if (journal.length > 0 && !journal.endsWith('\n')) fs.writeSync(this.fd, '\n');
-      if (!exitHooked) { exitHooked = true; process.on('exit', writeAllPending); }
       if (replayed > 0) { this.dirty = true; this.scheduleFlush(); }
     }
   }
@@ -215,12 +197,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     const seq = this.state.seq + 1;
     if (this.fd !== undefined) {
       const line = journalLine(seq, rec);
-      if (this.pending === '') {
-        // First record of the turn: one write at the end of it carries every line of the turn.
-        this.pendingWrite ??= setImmediate(this.endOfTurn);
-        unwritten.add(this.writePendingNow);
-      }
-      this.pending += line;
+      this.append(line);
       this.tail?.push(line);
       this.dirty = true;
     }
@@ -299,7 +276,6 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
   flush(): void {
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
     if (this.opts.readOnly || this.fd === undefined) return;
-    this.writePending(); // a crash before usage.json lands must still find them in the journal
     this.generation++; // a write still in flight holds an older snapshot
     this.tail = undefined;
     this.prune();
@@ -333,8 +309,6 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    if (this.pendingWrite) { clearImmediate(this.pendingWrite); this.pendingWrite = undefined; }
-    unwritten.delete(this.writePendingNow);
     if (this.writingTmp !== undefined) { try { fs.unlinkSync(this.writingTmp); } catch { /* not created or gone */ } }
     if (this.fd !== undefined) { fs.closeSync(this.fd); this.fd = undefined; }
   }
@@ -366,9 +340,6 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
    * seq) or the new one: never a journal missing a record usage.json lacks.
    */
   private cutJournal(tail: string[]): void {
-    // Lines still pending are either in the snapshot or in `tail`; writing them to the old journal first means
-    // that the old one, which stays in place if the cut fails, lacks nothing, and the new one gets no duplicates.
-    this.writePending();
     const fd = this.fd!;
     if (tail.length === 0) {
       try { fs.ftruncateSync(fd, 0); } catch { /* the journal replays correctly as it is; the next flush retries */ }
@@ -390,15 +361,8 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     try { fs.closeSync(fd); } catch { /* already unlinked by the rename; nothing to lose */ }
   }
 
-  /**
-   * Appends the pending journal lines in one write. Runs at the end of the turn that recorded them, and
-   * synchronously before anything reads, replaces or truncates the journal, and on process exit.
-   */
-  private writePending(): void {
-    const text = this.pending;
-    if (text === '') return;
-    this.pending = '';
-    unwritten.delete(this.writePendingNow);
+  /** Appends one journal line now. */
+  private append(text: string): void {
     if (this.fd === undefined) return;
     const data = this.torn ? '\n' + text : text;
     try {
@@ -411,9 +375,9 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
       }
       this.torn = false;
     } catch (e) {
-      // Not thrown: this runs at the end of a turn, where an error would take the gateway down for accounting.
-      // The records stay counted in memory (and `dirty`), so the next usage.json write still saves them; the
-      // gateway logs the first failure of a run (crash protection is off until a write succeeds again).
+      // Not thrown: accounting must not fail the request it accounts. The record stays counted in memory (and
+      // `dirty`), so the next usage.json write still saves it; the gateway logs the first failure of a run (crash
+      // protection is off until a write succeeds again).
       if (!this.torn && this.listenerCount('writeFailed') > 0) this.emit('writeFailed', e instanceof Error ? e : new Error(String(e)));
       this.torn = true;
     }

@@ -16,8 +16,6 @@ export function usageStoreFixture() {
       open.push(s);
       return s;
     },
-    /** The end of the current event-loop turn, when the journal lines of the turn are written. */
-    endOfTurn: (): Promise<void> => new Promise<void>((r) => setImmediate(r)),
     /** The sequence numbers in usage.log, in file order. */
     journalSeqs: (): number[] => fs.readFileSync(path.join(f.dir, 'usage.log'), 'utf8').split('\n').filter(Boolean)
       .map((l) => (JSON.parse(l) as { seq: number }).seq),

@@ -1,7 +1,7 @@
 /**
- * The usage journal's write path: the lines of one event-loop turn go to disk in one write at the end of the
- * turn; flush, close, a normal exit and a store opening the same journal write them at once; a kill -9 loses
- * only the current turn. And the hand-written journal line is exactly what JSON.stringify would write.
+ * The usage journal's write path: each record is on disk when record() returns (a kill -9 right after loses
+ * nothing), a failed write is reported once and never thrown, and the hand-written journal line is exactly what
+ * JSON.stringify would write.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,93 +15,58 @@ const STORE_MODULE = path.resolve('src/gateway/usage/usage-store.ts');
 
 describe('usage/usage-store (journal writes)', () => {
   const fx = usageStoreFixture();
-  const { store, endOfTurn, journalSeqs, rec } = fx;
-  const journal = () => fs.readFileSync(path.join(fx.dir, 'usage.log'), 'utf8');
+  const { store, journalSeqs, rec } = fx;
 
-  it('reports a failed journal write once per run of failures and keeps the records counted', async () => {
+  it('reports a failed journal write once per run of failures and keeps the records counted', () => {
     const s = store();
     const failures: Error[] = [];
     s.on('writeFailed', (e) => failures.push(e));
     // Pull the descriptor out from under the store: every write now fails with EBADF.
     fs.closeSync((s as unknown as { fd: number }).fd);
-    rec(2, s);
-    await endOfTurn();
-    rec(1, s);
-    await endOfTurn();
-    assert.equal(failures.length, 1, 'one warning, not one per turn');
+    rec(3, s);
+    assert.equal(failures.length, 1, 'one warning, not one per record');
     assert.match(failures[0]!.message, /EBADF|bad file/i);
     assert.equal(s.keyTotal('k').requests, 3, 'still counted in memory');
     (s as unknown as { fd: number | undefined }).fd = undefined; // already closed above
   });
 
-  it('writes the lines of a turn together when the turn ends, in seq order', async () => {
+  it('each record is in the journal when record() returns, in seq order', () => {
     const s = store();
     const seen: string[] = [];
     s.on('record', (r) => seen.push(r.requestId));
-    rec(3, s);
-    assert.equal(seen.length, 3, 'record is emitted at once');
-    assert.equal(s.keyTotal('k').requests, 3, 'and counted at once');
-    assert.equal(journal(), '', 'nothing written during the turn');
-    await endOfTurn();
-    assert.deepEqual(journalSeqs(), [1, 2, 3]);
+    rec(1, s);
+    assert.deepEqual(journalSeqs(), [1], 'on disk before anything else runs');
     rec(2, s);
-    await endOfTurn();
-    assert.deepEqual(journalSeqs(), [1, 2, 3, 4, 5]);
+    assert.equal(seen.length, 3);
+    assert.equal(s.keyTotal('k').requests, 3);
+    assert.deepEqual(journalSeqs(), [1, 2, 3]);
+    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 3, 'a store opened next reads them all');
   });
 
-  it('flush and close write the pending lines of the turn', async () => {
-    const a = store();
-    rec(2, a);
-    a.flush();
-    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 2);
-    rec(1, a);
-    a.close();
-    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 3);
-    await endOfTurn(); // the end-of-turn write of a closed store does nothing
-    assert.equal(journal(), '');
-  });
-
-  it('a store opened in the same process reads the lines recorded earlier in the turn', () => {
-    const a = store();
-    rec(2, a);
-    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 2);
-    assert.deepEqual(journalSeqs(), [1, 2]);
-  });
-
-  it('an asynchronous snapshot taken while lines are pending keeps each record exactly once', async () => {
+  it('an asynchronous snapshot taken while records arrive keeps each record exactly once', async () => {
     const s = store();
     rec(3, s);
     const done = s.flushAsync();
     rec(2, s);
     await done;
     rec(1, s);
-    await endOfTurn();
     assert.deepEqual(journalSeqs(), [4, 5, 6]);
     assert.equal(store({ readOnly: true }).keyTotal('k').requests, 6);
   });
 
-  it('a normal exit writes the pending lines; a kill -9 loses only the current turn', function () {
+  it('a kill -9 right after record() loses nothing recorded', function () {
     this.timeout(60_000);
-    const child = (name: string, body: string) => {
-      const script = path.join(path.dirname(fx.dir), name);
-      fs.writeFileSync(script, `const { UsageStore } = require(${JSON.stringify(STORE_MODULE)});
-        const s = new UsageStore({ dataDir: ${JSON.stringify(fx.dir)}, flushDelayMs: 0 });
-        const rec = (i) => s.record({ time: Date.now(), requestId: 'r' + i, endpoint: 'chat', protocol: 'openai-chat',
-          keyId: 'k', model: 'm', status: 200, inputTokens: 1, outputTokens: 1, cachedTokens: 0, latencyMs: 1, stream: false });
-        ${body}`);
-      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 50_000 });
-      assert.equal(r.error, undefined);
-      return r;
-    };
-    const exited = child('exit.cjs', 'rec(1); rec(2); process.exit(3);');
-    assert.equal(exited.status, 3, exited.stderr);
+    const script = path.join(path.dirname(fx.dir), 'kill.cjs');
+    fs.writeFileSync(script, `const { UsageStore } = require(${JSON.stringify(STORE_MODULE)});
+      const s = new UsageStore({ dataDir: ${JSON.stringify(fx.dir)}, flushDelayMs: 0 });
+      const rec = (i) => s.record({ time: Date.now(), requestId: 'r' + i, endpoint: 'chat', protocol: 'openai-chat',
+        keyId: 'k', model: 'm', status: 200, inputTokens: 1, outputTokens: 1, cachedTokens: 0, latencyMs: 1, stream: false });
+      rec(1); rec(2); process.kill(process.pid, 'SIGKILL');`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 50_000 });
+    assert.equal(r.error, undefined);
+    assert.equal(r.signal, 'SIGKILL', r.stderr);
     assert.deepEqual(journalSeqs(), [1, 2]);
-
-    const killed = child('kill.cjs', `rec(1); rec(2);
-      setImmediate(() => setImmediate(() => { rec(3); process.kill(process.pid, 'SIGKILL'); }));`);
-    assert.equal(killed.signal, 'SIGKILL', killed.stderr);
-    assert.deepEqual(journalSeqs(), [1, 2, 3, 4], 'the records of earlier turns survive; the killed turn is lost');
-    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 4);
+    assert.equal(store({ readOnly: true }).keyTotal('k').requests, 2);
   });
 
   describe('journalLine', () => {

@@ -9,7 +9,7 @@ import { usageStoreFixture } from './store-fixture';
 
 describe('usage/usage-store (asynchronous flush)', () => {
   const fx = usageStoreFixture();
-  const { store, endOfTurn, journalSeqs, rec } = fx;
+  const { store, journalSeqs, rec } = fx;
   const summarySeq = () => (JSON.parse(fs.readFileSync(path.join(fx.dir, 'usage.json'), 'utf8')) as { seq: number }).seq;
   const tempFiles = () => fs.readdirSync(fx.dir).filter((f) => f.endsWith('.tmp'));
 
@@ -25,7 +25,6 @@ describe('usage/usage-store (asynchronous flush)', () => {
     // A crash now (no close) loses nothing and counts nothing twice.
     assert.equal(store({ readOnly: true }).keyTotal('k').requests, 5);
     rec(1, s);
-    await endOfTurn();
     assert.deepEqual(journalSeqs(), [4, 5, 6], 'appends continue on the new journal');
     await s.flushAsync();
     assert.equal(summarySeq(), 6);
@@ -81,8 +80,7 @@ describe('usage/usage-store (asynchronous flush)', () => {
   it('the timer flushes a replayed journal asynchronously after a crash', async () => {
     const a = store();
     rec(4, a);
-    await endOfTurn();
-    // kill -9 after that turn: no flush; a new process replays the journal and writes usage.json on its timer.
+    // kill -9 now: no flush; a new process replays the journal and writes usage.json on its timer.
     const b = store({ flushDelayMs: 5 });
     assert.equal(b.keyTotal('k').requests, 4);
     for (let i = 0; i < 200 && !fs.existsSync(path.join(fx.dir, 'usage.json')); i++) await new Promise((r) => setTimeout(r, 10));

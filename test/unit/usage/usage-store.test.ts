@@ -8,7 +8,7 @@ import { usageStoreFixture } from './store-fixture';
 
 describe('usage/usage-store', () => {
   const fx = usageStoreFixture();
-  const { store, endOfTurn } = fx;
+  const { store } = fx;
 
   it('aggregates per key × model × local day, per key and overall, and emits record', () => {
     const s = store();
@@ -61,11 +61,10 @@ describe('usage/usage-store', () => {
     assert.equal(fs.statSync(path.join(fx.dir, 'usage.log')).mode & 0o777, 0o600);
   });
 
-  it('replays the journal after a crash (no flush), including a torn last line', async () => {
+  it('replays the journal after a crash (no flush), including a torn last line', () => {
     const a = store();
     for (let i = 0; i < 5; i++) a.record(usageRecord({ keyId: 'k', time: fx.clock.t, inputTokens: 1, outputTokens: 1 }));
-    await endOfTurn();
-    // Simulated kill -9 after that turn: no flush or close; a half-written line at the end.
+    // Simulated kill -9: no flush or close; a half-written line at the end.
     fs.appendFileSync(path.join(fx.dir, 'usage.log'), '{"seq":6,"r":{"time":');
     assert.equal(fs.existsSync(path.join(fx.dir, 'usage.json')), false);
     const b = store();
@@ -75,16 +74,14 @@ describe('usage/usage-store', () => {
     assert.equal(c.keyTotal('k').requests, 6, 'the next record is not glued onto the torn line');
   });
 
-  it('never counts a record twice when a crash hits between writing usage.json and truncating the journal', async () => {
+  it('never counts a record twice when a crash hits between writing usage.json and truncating the journal', () => {
     const a = store();
     a.record(usageRecord({ keyId: 'k', time: fx.clock.t }));
     a.record(usageRecord({ keyId: 'k', time: fx.clock.t }));
-    await endOfTurn();
     const journal = fs.readFileSync(path.join(fx.dir, 'usage.log'), 'utf8');
     a.flush();
     fs.writeFileSync(path.join(fx.dir, 'usage.log'), journal); // as if the truncate never happened
     a.record(usageRecord({ keyId: 'k', time: fx.clock.t }));
-    await endOfTurn();
     // The journal now holds seq 1 and 2 (already in usage.json) and 3.
     assert.deepEqual(fs.readFileSync(path.join(fx.dir, 'usage.log'), 'utf8').split('\n').filter(Boolean)
       .map((l) => (JSON.parse(l) as { seq: number }).seq), [1, 2, 3]);
