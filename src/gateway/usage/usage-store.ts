@@ -73,6 +73,9 @@ const ZERO_TOTALS: Readonly<UsageTotals> = Object.freeze(emptyTotals());
 const newDay = (): Record<string, Record<string, UsageTotals>> => ({});
 const newKeyModels = (): Record<string, UsageTotals> => ({});
 
+const JOURNAL_PREFIX = '{"seq":';
+const JOURNAL_R = ',"r":';
+
 /** Strings JSON writes as they are: no quote, backslash, control character or (possibly lone) surrogate. */
 const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
@@ -170,6 +173,11 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
   private dirty = false;
   /** A journal write failed, maybe halfway through a line: the next write starts on a fresh line. */
   private torn = false;
+  /**
+   * The JSON text of recorded requests, taken from their journal lines: usage.json is rewritten every second while
+   * requests flow, and stringifying the 500-record recent log each time blocked the event loop for ~0.5 ms.
+   */
+  private readonly recordJson = new WeakMap<UsageRecord, string>();
 
   constructor(private readonly opts: UsageStoreOptions) {
     super();
@@ -198,6 +206,8 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     if (this.fd !== undefined) {
       const line = journalLine(seq, rec);
       this.append(line);
+      // The line is `{"seq":N,"r":` + the record's JSON + `}\n`.
+      this.recordJson.set(rec, line.slice(JOURNAL_PREFIX.length + String(seq).length + JOURNAL_R.length, -2));
       this.tail?.push(line);
       this.dirty = true;
     }
@@ -279,7 +289,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     this.generation++; // a write still in flight holds an older snapshot
     this.tail = undefined;
     this.prune();
-    writeFileAtomic(this.file, JSON.stringify(this.state));
+    writeFileAtomic(this.file, this.serializeState());
     this.dirty = false;
     // Every journal line is now in usage.json (seq proves it), so the journal can start over.
     fs.ftruncateSync(this.fd, 0);
@@ -316,7 +326,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
   private async writeSnapshot(): Promise<void> {
     const gen = this.generation;
     this.prune();
-    const text = JSON.stringify(this.state);
+    const text = this.serializeState();
     this.dirty = false;
     const tail: string[] = [];
     this.tail = tail;
@@ -398,6 +408,17 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     }
     this.state.recent.push(rec);
     if (this.state.recent.length > this.recentLimit * 2) this.state.recent.splice(0, this.state.recent.length - this.recentLimit);
+  }
+
+  /** `JSON.stringify(this.state)` with the recent log assembled from the records' own JSON text. */
+  private serializeState(): string {
+    const { recent, ...rest } = this.state;
+    let list = '';
+    for (let i = 0; i < recent.length; i++) {
+      const r = recent[i]!;
+      list += (i ? ',' : '') + (this.recordJson.get(r) ?? JSON.stringify(r));
+    }
+    return `${JSON.stringify(rest).slice(0, -1)},"recent":[${list}]}`;
   }
 
   private prune(): void {

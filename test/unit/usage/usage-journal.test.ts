@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UsageRecord } from '../../../src/gateway/policy/types';
 import { journalLine, UsageStore } from '../../../src/gateway/usage/usage-store';
+import { usageRecord } from '../policy/fixtures';
 import { usageStoreFixture } from './store-fixture';
 
 const STORE_MODULE = path.resolve('src/gateway/usage/usage-store.ts');
@@ -67,6 +68,22 @@ describe('usage/usage-store (journal writes)', () => {
     assert.equal(r.signal, 'SIGKILL', r.stderr);
     assert.deepEqual(journalSeqs(), [1, 2]);
     assert.equal(store({ readOnly: true }).keyTotal('k').requests, 2);
+  });
+
+  it('writes usage.json with the recent log built from the journal text: the same JSON as stringifying the state', () => {
+    const s = store({ recentLimit: 3 });
+    const names = ['plain', 'quote " and \\ backslash', 'emoji 😀 \u2028', 'control \u0001', 'last'];
+    for (const n of names) s.record(usageRecord({ keyId: 'k', keyName: n, time: fx.clock.t, requestId: n }));
+    s.flush();
+    const text = fs.readFileSync(path.join(fx.dir, 'usage.json'), 'utf8');
+    const saved = JSON.parse(text) as { seq: number; recent: UsageRecord[]; keys: Record<string, unknown> };
+    assert.equal(saved.seq, 5);
+    assert.deepEqual(saved.recent.map((r) => r.keyName), names.slice(-3), 'only the last recentLimit records, in order');
+    assert.deepEqual(saved.recent, s.recent(3).reverse(), 'each record exactly as recorded');
+    assert.ok(saved.keys.k);
+    const reopened = store({ readOnly: true });
+    assert.equal(reopened.keyTotal('k').requests, 5);
+    assert.deepEqual(reopened.recent(3), s.recent(3));
   });
 
   describe('journalLine', () => {
