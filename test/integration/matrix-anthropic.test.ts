@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam, RawMessageStreamEvent, Tool } from '@anthropic-ai/sdk/resources/messages';
 import {
-  PNG_1PX, UPSTREAM_TYPES, asksForReasoning, eventually, latch, openRaw, scriptedUsage, splitInto, startMatrix, type Matrix,
+  PNG_1PX, UPSTREAM_TYPES, asksForReasoning, eventually, openHeldStream, openRaw, scriptedUsage, splitInto, startMatrix, type Matrix,
 } from './matrix-upstreams';
 
 const TOOLS: Tool[] = [{ name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
@@ -182,26 +182,18 @@ describe('matrix: Anthropic client → every upstream', function () {
       });
 
       it('a client disconnect aborts the upstream request', async () => {
-        const gate = latch();
-        const frames = up().textFrames(['Hello', ' never'], scriptedUsage(type));
-        up().script({ frames, gate: gate.wait, holdAfter: frames.findIndex((f) => f.includes('Hello')) + 1 });
-        const raw = await openRaw(`${m.gw.url}/v1/messages?beta=true`, rawHeaders(), { model: up().model, max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] });
-        await raw.readUntil((t) => t.includes('Hello'), 'the first text');
+        const { raw, release } = await openHeldStream(up(), type, ' never', () => openRaw(`${m.gw.url}/v1/messages?beta=true`, rawHeaders(), { model: up().model, max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] }));
         const logged = up().chatRequests().at(-1)!;
         await raw.cancel();
         await eventually(() => logged.aborted, 'the upstream request to be aborted');
-        gate.open();
+        release();
       });
 
       it('ping events flow while the upstream is silent', async () => {
-        const gate = latch();
-        const frames = up().textFrames(['Hello', ' after the pause'], scriptedUsage(type));
-        up().script({ frames, gate: gate.wait, holdAfter: frames.findIndex((f) => f.includes('Hello')) + 1 });
-        const raw = await openRaw(`${m.gw.url}/v1/messages`, rawHeaders(), { model: up().model, max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] });
-        await raw.readUntil((t) => t.includes('Hello'), 'the first text');
+        const { raw, release } = await openHeldStream(up(), type, ' after the pause', () => openRaw(`${m.gw.url}/v1/messages`, rawHeaders(), { model: up().model, max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] }));
         const hello = raw.text().indexOf('Hello');
         await raw.readUntil((t) => t.indexOf('event: ping\ndata: {"type":"ping"}', hello) > 0, 'a ping event');
-        gate.open();
+        release();
         const all = await raw.rest();
         const ping = all.indexOf('event: ping', hello);
         assert.ok(hello < ping && ping < all.indexOf(' after the pause'), 'a ping between the two chunks');

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { ApiError, GoogleGenAI, Type, type Content, type GenerateContentResponse, type Tool } from '@google/genai';
 import {
-  PNG_1PX, UPSTREAM_TYPES, asksForReasoning, eventually, latch, openRaw, scriptedUsage, splitInto, startMatrix, type Matrix,
+  PNG_1PX, UPSTREAM_TYPES, asksForReasoning, eventually, openHeldStream, openRaw, scriptedUsage, splitInto, startMatrix, type Matrix,
 } from './matrix-upstreams';
 
 const TOOLS: Tool[] = [{ functionDeclarations: [{ name: 'get_weather', description: 'Weather for a city', parameters: { type: Type.OBJECT, properties: { city: { type: Type.STRING } }, required: ['city'] } }] }];
@@ -136,26 +136,18 @@ describe('matrix: Gemini client → every upstream', function () {
       });
 
       it('a client disconnect aborts the upstream request', async () => {
-        const gate = latch();
-        const frames = up().textFrames(['Hello', ' never'], scriptedUsage(type));
-        up().script({ frames, gate: gate.wait, holdAfter: frames.findIndex((f) => f.includes('Hello')) + 1 });
-        const raw = await openRaw(sseUrl(up().model), rawHeaders(), { contents: [{ role: 'user', parts: [{ text: 'x' }] }] });
-        await raw.readUntil((t) => t.includes('Hello'), 'the first text');
+        const { raw, release } = await openHeldStream(up(), type, ' never', () => openRaw(sseUrl(up().model), rawHeaders(), { contents: [{ role: 'user', parts: [{ text: 'x' }] }] }));
         const logged = up().chatRequests().at(-1)!;
         await raw.cancel();
         await eventually(() => logged.aborted, 'the upstream request to be aborted');
-        gate.open();
+        release();
       });
 
       it('keep-alive comments flow while the upstream is silent', async () => {
-        const gate = latch();
-        const frames = up().textFrames(['Hello', ' after the pause'], scriptedUsage(type));
-        up().script({ frames, gate: gate.wait, holdAfter: frames.findIndex((f) => f.includes('Hello')) + 1 });
-        const raw = await openRaw(sseUrl(up().model), rawHeaders(), { contents: [{ role: 'user', parts: [{ text: 'x' }] }] });
-        await raw.readUntil((t) => t.includes('Hello'), 'the first text');
+        const { raw, release } = await openHeldStream(up(), type, ' after the pause', () => openRaw(sseUrl(up().model), rawHeaders(), { contents: [{ role: 'user', parts: [{ text: 'x' }] }] }));
         const hello = raw.text().indexOf('Hello');
         await raw.readUntil((t) => t.indexOf(': keep-alive', hello) > 0, 'a keep-alive comment');
-        gate.open();
+        release();
         const all = await raw.rest();
         const ping = all.indexOf(': keep-alive', hello);
         assert.ok(hello < ping && ping < all.indexOf(' after the pause'), 'keep-alive between the two chunks');

@@ -349,3 +349,16 @@ export function asksForReasoning(type: UpstreamType, body: Record<string, unknow
 export function scriptedUsage(type: UpstreamType): NeutralUsage {
   return { input: 100, cached: 30, creation: type === 'anthropic' ? 10 : 0, output: 20 };
 }
+
+/**
+ * Opens a stream whose upstream sends "Hello" and then holds the rest (`tail`) until `release()`: resolves once the
+ * client has read "Hello", for disconnect and keep-alive tests.
+ */
+export async function openHeldStream(upstream: Upstream, type: UpstreamType, tail: string, open: () => Promise<RawStream>): Promise<{ raw: RawStream; release(): void }> {
+  const gate = latch();
+  const frames = upstream.textFrames(['Hello', tail], scriptedUsage(type));
+  upstream.script({ frames, gate: gate.wait, holdAfter: frames.findIndex((f) => f.includes('Hello')) + 1 });
+  const raw = await open();
+  await raw.readUntil((t) => t.includes('Hello'), 'the first text');
+  return { raw, release: gate.open };
+}
