@@ -1,22 +1,28 @@
 /**
  * Summarizes a V8 .cpuprofile (from `node --cpu-prof`): self time by function and by package/source folder,
  * and inclusive time of functions whose name matches --grep. Usage:
- *   node bench/profile-summary.mjs FILE.cpuprofile [--top N] [--grep REGEX]
- * Source maps are not applied: bundle locations are mapped back to sources by the `// src/…` and
+ *   node bench/profile-summary.mjs FILE.cpuprofile [--top N] [--grep REGEX] [--after-ms MS]
+ * `--after-ms` keeps only samples taken MS or more after the profile started (e.g. to leave start-up and a warm-up
+ * phase out). Source maps are not applied: bundle locations are mapped back to sources by the `// src/…` and
  * `// node_modules/…` comments esbuild writes in unminified bundles.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string' }, grep: { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string' }, grep: { type: 'string' }, 'after-ms': { type: 'string' } } });
 const file = positionals[0];
 if (!file) { process.stderr.write('usage: node bench/profile-summary.mjs FILE.cpuprofile [--top N] [--grep REGEX]\n'); process.exit(2); }
 const top = Number(values.top ?? 25);
 const prof = JSON.parse(fs.readFileSync(file, 'utf8'));
 
-// Sample time per node id.
+// Sample time per node id (from --after-ms on; times in the profile are µs).
+const afterUs = Number(values['after-ms'] ?? 0) * 1000;
 const dt = new Map();
-for (let i = 0; i < prof.samples.length; i++) dt.set(prof.samples[i], (dt.get(prof.samples[i]) ?? 0) + (prof.timeDeltas[i] ?? 0));
+let clock = 0;
+for (let i = 0; i < prof.samples.length; i++) {
+  clock += prof.timeDeltas[i] ?? 0;
+  if (clock >= afterUs) dt.set(prof.samples[i], (dt.get(prof.samples[i]) ?? 0) + (prof.timeDeltas[i] ?? 0));
+}
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const total = [...dt.values()].reduce((a, b) => a + b, 0);
 

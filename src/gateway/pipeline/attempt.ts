@@ -76,10 +76,16 @@ function upstreamHeaders(caller: CallerRequest, prepared: PreparedCall, provider
 }
 
 /** The error an upstream sent as its very first stream event (e.g. Anthropic's overloaded_error): not committed yet. */
-function firstEventError(protocol: ProtocolId, first: SseEvent | undefined): GatewayError | undefined {
-  if (!first) return undefined;
+export function firstEventError(protocol: ProtocolId, first: SseEvent | undefined): GatewayError | undefined {
+  // Every decoder reads an error only from an event that says so ("error", or Responses' "response.failed", in its
+  // data or its name): one without either word skips building a decoder and parsing its JSON, which every stream paid.
+  if (!first || !(mayBeError(first.data) || (first.event !== undefined && mayBeError(first.event)))) return undefined;
   for (const ev of protocols[protocol].decodeStream().step(first)) if (ev.type === 'error') return ev.error;
   return undefined;
+}
+
+function mayBeError(text: string): boolean {
+  return text.includes('error') || text.includes('failed');
 }
 
 /** Sends `prepared` to `provider` with `key`; throws a GatewayError for any failure before commit. */

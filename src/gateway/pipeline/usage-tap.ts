@@ -23,7 +23,7 @@ export function createUsageTap(protocol: ProtocolId): UsageTap {
     switch (protocol) {
       case 'openai-chat': {
         if (e.data === '[DONE]') { sawTerminal = true; return; }
-        if (!e.data.includes('"usage"')) return;
+        if (!e.data.includes('"usage"') || onlyNullUsage(e.data)) return;
         const u = obj(parse(e.data)?.usage);
         if (u) merge(fromOpenAIUsage(u));
         return;
@@ -60,6 +60,19 @@ export function createUsageTap(protocol: ProtocolId): UsageTap {
     }
   };
   return { push, get usage() { return usage; }, get sawTerminal() { return sawTerminal; } };
+}
+
+/**
+ * Whether the event's only `"usage":` member is null: OpenAI sends `"usage":null` in every chunk but the last when
+ * usage is requested, and parsing each of them just to find that was most of the tap's cost. (Quotes inside JSON
+ * strings are escaped, so the pattern only matches member names.)
+ */
+function onlyNullUsage(data: string): boolean {
+  const at = data.indexOf('"usage":');
+  if (at < 0 || data.indexOf('"usage":', at + 8) >= 0) return false;
+  let i = at + 8;
+  while (data.charCodeAt(i) === 32) i++;
+  return data.startsWith('null', i);
 }
 
 /** OpenAI usage object → canonical (prompt_tokens already includes cached tokens). */

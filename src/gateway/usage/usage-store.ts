@@ -5,8 +5,11 @@
  * -9 loses only requests still in flight). Batching the lines of an event-loop turn into one write was measured at
  * ~1 µs per request and dropped: it lost records of answers clients had already received. A failed write never
  * throws (it is reported once through `writeFailed`); the record stays counted in memory and reaches the next
- * usage.json. `usage.json` is rewritten atomically at most once per `flushDelayMs`
- * and on close, and the journal is then cut down to the records the new usage.json lacks. Journal lines carry a
+ * usage.json. `usage.json` is rewritten atomically at most once per `flushDelayMs` (30 s), sooner once the journal
+ * holds `compactAfterLines` records (which bounds the replay at start-up), and on close; the journal is then cut down
+ * to the records the new usage.json lacks. Why not more often: a rewrite (serialize, write, two fsyncs, renames) cost
+ * ~7 ms of CPU on the bench machine, and every second it ran while requests flowed it also stalled them; the journal
+ * already makes each record durable, so a fresher usage.json buys nothing. Journal lines carry a
  * sequence number and usage.json the last one it includes, so a crash between the two steps never counts a record
  * twice.
  *
@@ -29,8 +32,10 @@ export interface UsageStoreOptions {
   clock?: Clock;
   /** Prices for costs; without it costs stay 0. */
   prices?: PriceLookup;
-  /** Debounce of usage.json rewrites in ms (default 1000); 0 disables the timer (flush()/close() only). */
+  /** Debounce of usage.json rewrites in ms (default 30,000); 0 disables the timer (flush()/close() only). */
   flushDelayMs?: number;
+  /** Journal records after which usage.json is rewritten without waiting for the debounce (default 5,000). */
+  compactAfterLines?: number;
   /** Records kept in the recent log (default 500). */
   recentLimit?: number;
   /** Local days of aggregates kept (default 400). */
@@ -155,8 +160,12 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
   private state: UsageState;
   private fd: number | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Immediate | undefined;
   private readonly clock: Clock;
   private readonly flushDelayMs: number;
+  private readonly compactAfterLines: number;
+  /** Records in the journal (usage.log) now: start-up replays them all. */
+  private journalLines = 0;
   private readonly recentLimit: number;
   private readonly retainDays: number;
   private closed = false;
@@ -174,15 +183,16 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
   /** A journal write failed, maybe halfway through a line: the next write starts on a fresh line. */
   private torn = false;
   /**
-   * The JSON text of recorded requests, taken from their journal lines: usage.json is rewritten every second while
-   * requests flow, and stringifying the 500-record recent log each time blocked the event loop for ~0.5 ms.
+   * The JSON text of recorded requests, taken from their journal lines: stringifying the 500-record recent log for
+   * each usage.json rewrite blocked the event loop for ~0.5 ms.
    */
   private readonly recordJson = new WeakMap<UsageRecord, string>();
 
   constructor(private readonly opts: UsageStoreOptions) {
     super();
     this.clock = opts.clock ?? systemClock;
-    this.flushDelayMs = opts.flushDelayMs ?? 1000;
+    this.flushDelayMs = opts.flushDelayMs ?? 30_000;
+    this.compactAfterLines = Math.max(1, opts.compactAfterLines ?? 5000);
     this.recentLimit = opts.recentLimit ?? 500;
     this.retainDays = opts.retainDays ?? 400;
     this.file = path.join(opts.dataDir, 'usage.json');
@@ -190,6 +200,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     this.state = parseState(readFileIfExists(this.file));
     const journal = readFileIfExists(this.journalFile) ?? '';
     const replayed = this.replayJournal(journal);
+    this.journalLines = replayed;
     if (!opts.readOnly) {
       ensurePrivateDir(opts.dataDir);
       this.fd = fs.openSync(this.journalFile, 'a', 0o600);
@@ -210,6 +221,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
       this.recordJson.set(rec, line.slice(JOURNAL_PREFIX.length + String(seq).length + JOURNAL_R.length, -2));
       this.tail?.push(line);
       this.dirty = true;
+      this.journalLines++;
     }
     this.apply(rec, seq);
     this.scheduleFlush();
@@ -284,7 +296,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
 
   /** Writes usage.json now and empties the journal (synchronously: for shutdown, tests and the CLI). */
   flush(): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    this.cancelScheduled();
     if (this.opts.readOnly || this.fd === undefined) return;
     this.generation++; // a write still in flight holds an older snapshot
     this.tail = undefined;
@@ -293,6 +305,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     this.dirty = false;
     // Every journal line is now in usage.json (seq proves it), so the journal can start over.
     fs.ftruncateSync(this.fd, 0);
+    this.journalLines = 0;
   }
 
   /**
@@ -300,7 +313,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
    * everything recorded before the call is in usage.json (or was superseded by a synchronous flush/close).
    */
   flushAsync(): Promise<void> {
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    this.cancelScheduled();
     if (this.opts.readOnly || this.fd === undefined) return Promise.resolve();
     if (this.writing) {
       // One write at a time; calls during it share a single follow-up that snapshots everything up to then.
@@ -352,7 +365,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
   private cutJournal(tail: string[]): void {
     const fd = this.fd!;
     if (tail.length === 0) {
-      try { fs.ftruncateSync(fd, 0); } catch { /* the journal replays correctly as it is; the next flush retries */ }
+      try { fs.ftruncateSync(fd, 0); this.journalLines = 0; } catch { /* the journal replays correctly as it is; the next flush retries */ }
       return;
     }
     // The new journal is opened for appending before it replaces the old one, so `this.fd` always names usage.log.
@@ -368,6 +381,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
       return;
     }
     this.fd = next;
+    this.journalLines = tail.length;
     try { fs.closeSync(fd); } catch { /* already unlinked by the rename; nothing to lose */ }
   }
 
@@ -442,8 +456,24 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     return n;
   }
 
+  private cancelScheduled(): void {
+    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.soon) { clearImmediate(this.soon); this.soon = undefined; }
+  }
+
   private scheduleFlush(): void {
-    if (this.timer || this.flushDelayMs <= 0 || !Number.isFinite(this.flushDelayMs) || this.fd === undefined) return;
+    if (this.fd === undefined) return;
+    // A long journal is compacted at the next turn (not in the middle of the request that recorded).
+    if (this.journalLines >= this.compactAfterLines && !this.writing && !this.soon) {
+      if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+      this.soon = setImmediate(() => {
+        this.soon = undefined;
+        this.flushAsync().catch(() => { /* the journal still holds everything; the next flush retries */ });
+      });
+      this.soon.unref();
+      return;
+    }
+    if (this.timer || this.soon || this.flushDelayMs <= 0 || !Number.isFinite(this.flushDelayMs)) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flushAsync().catch(() => { /* the journal still holds everything; the next flush retries */ });

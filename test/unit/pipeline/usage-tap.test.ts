@@ -38,3 +38,30 @@ describe('usage of whole JSON answers', () => {
     assert.equal(usageFromJsonBytes('openai-chat', Buffer.from('{"usage":{"prompt_tokens":1,}}')), undefined); // its value is not JSON
   });
 });
+
+describe('the stream usage tap (OpenAI chunks)', () => {
+  const chunk = (o: Record<string, unknown>, space = ''): { data: string } => ({ data: JSON.stringify(o, null, space) });
+
+  it('reads the final usage after `"usage":null` chunks, whatever the spacing', () => {
+    for (const space of ['', ' ', '\t']) {
+      const tap = createUsageTap('openai-chat');
+      tap.push(chunk({ id: 'c', choices: [{ index: 0, delta: { content: 'hi' } }], usage: null }, space));
+      tap.push(chunk({ id: 'c', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: null }, space));
+      assert.equal(tap.usage, undefined, 'null usage is no usage');
+      tap.push(chunk({ id: 'c', choices: [], usage: { prompt_tokens: 11, completion_tokens: 2 } }, space));
+      assert.deepEqual(tap.usage, { inputTokens: 11, outputTokens: 2, cachedInputTokens: 0, reasoningTokens: 0 }, JSON.stringify(space));
+    }
+  });
+
+  it('a null `usage` nested somewhere does not hide the top-level usage of the same chunk', () => {
+    const tap = createUsageTap('openai-chat');
+    tap.push(chunk({ id: 'c', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{}' } }] }, extra: { usage: null } }], usage: { prompt_tokens: 5, completion_tokens: 1 } }));
+    assert.deepEqual(tap.usage, { inputTokens: 5, outputTokens: 1, cachedInputTokens: 0, reasoningTokens: 0 });
+  });
+
+  it('text that quotes `"usage":null` is not a member', () => {
+    const tap = createUsageTap('openai-chat');
+    tap.push(chunk({ id: 'c', choices: [{ index: 0, delta: { content: 'set "usage":null here' } }], usage: { prompt_tokens: 3, completion_tokens: 4 } }));
+    assert.deepEqual(tap.usage, { inputTokens: 3, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0 });
+  });
+});

@@ -89,6 +89,33 @@ describe('usage/usage-store (asynchronous flush)', () => {
     assert.deepEqual(journalSeqs(), []);
   });
 
+  it('a journal of `compactAfterLines` records is compacted at once, without waiting for the debounce', async () => {
+    const s = store({ flushDelayMs: 3_600_000, compactAfterLines: 5 });
+    rec(4, s);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(fs.existsSync(path.join(fx.dir, 'usage.json')), false, 'below the limit the debounce holds');
+    assert.deepEqual(journalSeqs(), [1, 2, 3, 4]);
+    rec(1, s);
+    for (let i = 0; i < 200 && journalSeqs().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(summarySeq(), 5);
+    assert.deepEqual(journalSeqs(), []);
+    rec(4, s);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(journalSeqs(), [6, 7, 8, 9], 'the count starts over after a compaction');
+  });
+
+  it('a long journal found at start-up is compacted soon after, and a short one waits for the debounce', async () => {
+    rec(6, store());
+    // kill -9 now; the next process finds six records in the journal.
+    store({ flushDelayMs: 3_600_000, compactAfterLines: 10 });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(fs.existsSync(path.join(fx.dir, 'usage.json')), false, 'six records are below this limit');
+    const c = store({ flushDelayMs: 3_600_000, compactAfterLines: 3 });
+    for (let i = 0; i < 200 && journalSeqs().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(summarySeq(), 6);
+    assert.equal(c.keyTotal('k').requests, 6);
+  });
+
   it('a clean store has nothing to write asynchronously', async () => {
     const s = store();
     await s.flushAsync();
