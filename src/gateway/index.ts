@@ -80,6 +80,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
   });
   rebuild(config);
   const keys = options.keyStore ?? new KeyStore(options.dataDir, clock);
+  let stopKeyWatch: (() => void) | undefined;
   const currentPrices: PriceLookup = (m, p) => prices(m, p);
   const usage = new UsageStore({ dataDir: options.dataDir, clock, prices: currentPrices });
   usage.on('writeFailed', (e) => logger.warn('usage journal write failed; records are kept in memory until usage.json is written', { error: e.message }));
@@ -110,6 +111,7 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
   const gateway: Gateway = {
     async start() {
       const bound = await listen(handler, config.server.host, config.server.port);
+      stopKeyWatch ??= keys.watch();
       servers = bound.servers;
       port = bound.port;
       logger.info('gateway listening', { url: gateway.baseUrl });
@@ -119,6 +121,8 @@ export function createGateway(options: GatewayOptions & GatewayInternals): Gatew
       const list = servers;
       servers = [];
       await stopServers(list, graceMs);
+      stopKeyWatch?.();
+      stopKeyWatch = undefined;
       for (const p of providers.values()) if (p.dispatcher !== options.dispatcher) await p.dispatcher.close().catch(() => {});
       access.close();
       if (keys !== options.keyStore) keys.close();

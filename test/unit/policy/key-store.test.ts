@@ -82,6 +82,33 @@ describe('policy/key-store', () => {
     assert.equal(server.authenticate(key2)?.status, 'disabled');
   });
 
+  it('watched (a running gateway): other processes\' changes come from a timer, not from a stat on the request path', async function () {
+    this.timeout(10_000);
+    const server = new KeyStore(dir, clock);
+    const stop = server.watch();
+    const { key, record } = server.create({ name: 'k', rpm: 5 });
+    const cli = new KeyStore(dir, clock);
+    try {
+      const { key: made } = cli.create({ name: 'made-by-cli' });
+      assert.equal(server.lookup(made)?.name, 'made-by-cli', 'an unknown key re-reads the file at once');
+      cli.update(record.id, { rpm: 1 });
+      clock.advance(5000);
+      assert.equal(server.lookup(key)?.rpm, 5, 'a known key does not stat the file, however much time passed');
+      for (let i = 0; i < 60 && server.lookup(key)?.rpm !== 1; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(server.lookup(key)?.rpm, 1, 'the timer noticed the change within about a second');
+      cli.disable(record.id);
+      for (let i = 0; i < 60 && server.lookup(key)?.status !== 'disabled'; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(server.lookup(key)?.status, 'disabled');
+    } finally {
+      stop();
+    }
+    // Unwatched again: lookups stat the file themselves, once a second of the store's clock.
+    cli.update(record.id, { rpm: 2 });
+    assert.equal(server.lookup(key)?.rpm, 1);
+    clock.advance(1000);
+    assert.equal(server.lookup(key)?.rpm, 2);
+  });
+
   it('mutations re-read the file first so another process\'s change is not lost', () => {
     const a = new KeyStore(dir, clock);
     const b = new KeyStore(dir, clock);
