@@ -91,6 +91,19 @@ describe('model mapping through the gateway', () => {
     assert.equal((fakes.p2!.chatRequests()[0]!.body as { model: string }).model, 'chain-second');
   });
 
+  it('a streamed answer carries the same routing headers, and a request id', async () => {
+    fakes.p1!.enqueue({ kind: 'error', status: 503, message: 'down' });
+    const { data, response } = await openai.chat.completions.create({ model: 'chain', stream: true, messages: [{ role: 'user', content: 'chain' }] }).withResponse();
+    let text = '';
+    for await (const chunk of data) text += chunk.choices[0]?.delta.content ?? '';
+    assert.match(text, /echo: chain/);
+    assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    assert.equal(response.headers.get('x-switchboard-provider'), 'p2');
+    assert.equal(response.headers.get('x-mapped-model'), 'chain-second');
+    assert.equal(response.headers.get('x-switchboard-key'), 'p2-key');
+    assert.match(response.headers.get('x-request-id') ?? '', /\S{8,}/);
+  });
+
   it('a fallback chain also moves on when the first target says 404 model not found', async () => {
     fakes.p1!.enqueue({ kind: 'error', status: 404, message: 'The model `chain-first` does not exist', code: 'model_not_found' });
     const { response } = await openai.chat.completions.create({ model: 'chain', messages: [{ role: 'user', content: 'chain' }] }).withResponse();

@@ -24,6 +24,8 @@ export const ANTHROPIC_PING = 'event: ping\ndata: {"type":"ping"}\n\n';
 
 /** Options of one SSE response. */
 export interface SseWriteOptions {
+  /** More response headers, as name/value pairs (routing, limits). */
+  headers?: readonly string[];
   keepAliveFrame: string;
   keepAliveMs: number;
   /** Overrides `text/event-stream` (Gemini's streamed JSON array). */
@@ -85,8 +87,10 @@ function unwatch(s: LiveStream): void {
  * stream ended or the client went away (then the frames' generator is closed, which aborts upstream).
  */
 export async function writeSse(res: ServerResponse, frames: AsyncGenerator<string | Buffer>, opts: SseWriteOptions): Promise<void> {
-  // Headers already set on `res` (routing, limits) are sent along with these.
-  res.writeHead(200, { 'content-type': opts.contentType ?? 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+  // One writeHead with every header (those already set on `res`, e.g. by the browser guard, are sent along too).
+  const head = ['content-type', opts.contentType ?? 'text/event-stream; charset=utf-8', 'cache-control', 'no-cache', 'x-accel-buffering', 'no'];
+  if (opts.headers) head.push(...opts.headers);
+  res.writeHead(200, head);
   const now = Date.now();
   const state: LiveStream = { res, opts, started: now, lastWrite: now, atBoundary: true };
   watch(state);

@@ -48,19 +48,14 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
   sc.trackInflight(+1);
   try {
     outcome = await spec.run(cancel, allow);
-    // Routing and limit headers go straight onto the response (no intermediate object on the hot path).
-    const routed = outcome.routed;
-    const limits = admission.headers;
-    for (const name in limits) res.setHeader(name, limits[name]!);
-    res.setHeader('x-mapped-model', routed.upstreamModel);
-    res.setHeader('x-switchboard-provider', routed.providerId);
-    res.setHeader('x-switchboard-key', routed.keyLabel);
-    res.setHeader('x-request-id', requestId);
+    const head = answerHeaders(admission.headers, outcome.routed, requestId);
     if (spec.trace) {
       const sent = Object.fromEntries(Object.entries(res.getHeaders()).map(([k, v]) => [k, String(v)]));
+      for (let i = 0; i < head.length; i += 2) sent[head[i]!] = head[i + 1]!;
       spec.trace.response(outcome.kind === 'json' ? outcome.status : 200, sent, outcome.kind === 'json' ? outcome.body : '', outcome.kind === 'sse');
     }
     if (outcome.kind === 'json') {
+      for (let i = 0; i < head.length; i += 2) res.setHeader(head[i]!, head[i + 1]!);
       status = outcome.status;
       usage = outcome.usage;
       answer = outcome;
@@ -68,7 +63,7 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
     }
     const sse = outcome;
     await writeSse(res, spec.trace ? teeFrames(sse.frames, spec.trace) : sse.frames, {
-      keepAliveMs: sc.keepAliveMs, contentType: sse.contentType,
+      headers: head, keepAliveMs: sc.keepAliveMs, contentType: sse.contentType,
       keepAliveFrame: spec.protocol === 'anthropic-messages' ? ANTHROPIC_PING : KEEPALIVE_COMMENT,
       onFirstWrite: () => { ttft = sc.clock.now() - started; },
     });
@@ -94,6 +89,17 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
     sc.record(record);
     if (answer) sendBody(res, status, answer.bytes ?? answer.body, withCharset(answer.contentType));
   }
+}
+
+/**
+ * The limit and routing headers of an answer, as name/value pairs: a stream's go to `writeHead` in one call, which
+ * validates and serializes them once (setHeader each first would validate, store and then serialize them).
+ */
+function answerHeaders(limits: Readonly<Record<string, string>>, routed: ChatOutcome['routed'], requestId: string): string[] {
+  const head: string[] = [];
+  for (const name in limits) head.push(name, limits[name]!);
+  head.push('x-mapped-model', routed.upstreamModel, 'x-switchboard-provider', routed.providerId, 'x-switchboard-key', routed.keyLabel, 'x-request-id', requestId);
+  return head;
 }
 
 const typeCache = new Map<string, string>();

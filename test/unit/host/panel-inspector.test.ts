@@ -27,6 +27,21 @@ describe('host/panel inspector actions (curl, replay) against a real gateway', (
   });
   after(async () => { await gw.close(); await fake.close(); });
 
+  it('a streamed answer is captured with its routing headers', async () => {
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 'stream me' }] }),
+    });
+    assert.equal(res.status, 200);
+    await res.text();
+    const streamed = gw.gateway.inspector.entries().at(-1)!;
+    assert.equal(streamed.response?.stream, true);
+    assert.equal(streamed.response?.headers['x-mapped-model'], 'gpt-fake');
+    assert.equal(streamed.response?.headers['x-switchboard-provider'], 'oa');
+    assert.equal(streamed.response?.headers['x-request-id'], res.headers.get('x-request-id'));
+    assert.match(streamed.response?.body ?? '', /"content":" me"/);
+  });
+
   it('copy as curl: placeholder variable, never a key, and a shell can parse it', () => {
     const cmd = curlCommand(entry, gw.url);
     assert.ok(cmd.includes('-H "authorization: Bearer $SWITCHBOARD_API_KEY"'), cmd);
