@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { GatewayError } from '../../../src/gateway/core/errors';
 import { relaySse } from '../../../src/gateway/pipeline/relay';
 import { openSse, Utf8Text, type ChunkSource } from '../../../src/gateway/pipeline/sse-source';
@@ -86,5 +87,62 @@ describe('relaySse without the usage chunk the caller did not ask for', () => {
     }
     const crlf = frames(3).map((f) => Buffer.from(f.replace(/\n/g, '\r\n')));
     assert.equal((await relay(crlf)).text.replace(/\r\n/g, '\n'), frames(3).filter((f) => !f.includes('usage')).map((f) => encodeSse({ data: f.slice(6, -2) })).join(''));
+  });
+});
+
+describe('relaySse: usage, final event and bytes under any chunking (property)', () => {
+  /** An OpenAI stream as the real API sends it with include_usage: `"usage":null` on every chunk but the last. */
+  const openaiStream = (n: number, space: string, withUsage: boolean, done: boolean): string[] => {
+    const out = Array.from({ length: n }, (_, i) => `data: {"choices":[{"index":0,"delta":{"content":"t${i} ü"}}],"usage"${space}:${space}null}\n\n`);
+    if (withUsage) out.push(`data: {"choices":[],"usage"${space}:${space}{"prompt_tokens":${n},"completion_tokens":${n + 1}}}\n\n`);
+    if (done) out.push('data: [DONE]\n\n');
+    return out;
+  };
+  const anthropicStream = (n: number, stop: boolean): string[] => {
+    const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+    const out = [ev('message_start', { message: { id: 'm', usage: { input_tokens: 7, output_tokens: 1 } } }), ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } })];
+    for (let i = 0; i < n; i++) out.push(ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: `w${i} ` } }));
+    out.push(ev('content_block_stop', { index: 0 }), ev('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: n } }));
+    if (stop) out.push(ev('message_stop', {}));
+    return out;
+  };
+  const relayAll = async (protocol: 'openai-chat' | 'anthropic-messages', chunks: Buffer[], strip: boolean) => {
+    const r = relaySse(await openSse(source(chunks)), {
+      protocol, providerId: 'p', stripUsageChunk: strip, requireTerminal: true,
+      toError: (e) => (GatewayError.is(e) ? e : new GatewayError('upstream', String(e))), errorFrame: (err) => ({ event: 'error', data: err.code ?? 'x' }),
+    });
+    // Joined as bytes: a chunk may end inside a character.
+    const parts: Buffer[] = [];
+    for await (const f of r.frames) parts.push(Buffer.isBuffer(f) ? f : Buffer.from(f));
+    return { text: Buffer.concat(parts).toString(), usage: r.usage(), failed: r.failed() };
+  };
+  const cuts = (len: number) => fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, len - 1) }), { maxLength: 12 }).map((a) => a.filter((p) => p < len).sort((x, y) => x - y));
+
+  it('OpenAI: the relayed text, usage and final event are what a full parse gives', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.integer({ min: 1, max: 8 }), fc.constantFrom('', ' '), fc.boolean(), fc.boolean(), fc.boolean(), fc.nat(),
+      async (n, space, withUsage, done, strip, seed) => {
+        const frames = openaiStream(n, space, withUsage, done);
+        const all = Buffer.from(frames.join(''));
+        const points = fc.sample(cuts(all.length), { seed, numRuns: 1 })[0]!;
+        const r = await relayAll('openai-chat', cut(all, points), strip);
+        const body = strip ? frames.filter((f) => !f.startsWith('data: {"choices":[],')).join('') : all.toString();
+        assert.equal(r.text.startsWith(body), true, 'the events pass unchanged, none cut or repeated');
+        assert.deepEqual(r.usage, withUsage ? { inputTokens: n, outputTokens: n + 1, cachedInputTokens: 0, reasoningTokens: 0 } : undefined);
+        assert.equal(r.failed?.code, done ? undefined : 'incomplete_stream');
+        assert.equal(r.text.length > body.length, !done, 'an error frame only when the stream was cut short');
+      },
+    ), { numRuns: 150 });
+  });
+
+  it('Anthropic: usage from message_start and message_delta, and message_stop, under any chunking', async () => {
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: 8 }), fc.boolean(), fc.nat(), async (n, stop, seed) => {
+      const all = Buffer.from(anthropicStream(n, stop).join(''));
+      const points = fc.sample(cuts(all.length), { seed, numRuns: 1 })[0]!;
+      const r = await relayAll('anthropic-messages', cut(all, points), false);
+      assert.equal(r.text.startsWith(all.toString()), true);
+      assert.deepEqual(r.usage, { inputTokens: 7, outputTokens: n, cachedInputTokens: 0, cacheCreationInputTokens: 0 });
+      assert.equal(r.failed?.code, stop ? undefined : 'incomplete_stream');
+    }), { numRuns: 100 });
   });
 });
