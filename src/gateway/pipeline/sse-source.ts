@@ -43,6 +43,20 @@ export async function openSse(body: ChunkSource): Promise<OpenedSse> {
   return reader;
 }
 
+/*
+ * Objects made per chunk come from constructors (and `splice`), not from object or array literals: V8 tenures a
+ * literal's allocation site when nearly all its objects survive a collection, as a thousand streams' first chunks do
+ * while they wait to be committed, and from then on allocates every later one in the old generation. Per-chunk garbage
+ * then piled up there until a full collection: +2 MB/s of RSS with 1,000 open streams, flat since.
+ */
+class ParsedEvent implements SseEvent {
+  constructor(readonly data: string, readonly event: string | undefined) {}
+}
+
+class Chunk implements SseChunk {
+  constructor(readonly bytes: Buffer, readonly events: SseEvent[]) {}
+}
+
 class SseReader implements OpenedSse {
   first: SseEvent | undefined = undefined;
   /** Chunks read before the first event (given out first). */
@@ -53,7 +67,7 @@ class SseReader implements OpenedSse {
   private readonly text = new Utf8Text();
 
   constructor(private readonly body: ChunkSource) {
-    this.parser = createParser({ onEvent: (e) => { this.pending.push(e.event ? { event: e.event, data: e.data } : { data: e.data }); } });
+    this.parser = createParser({ onEvent: (e) => { this.pending.push(new ParsedEvent(e.data, e.event || undefined)); } });
   }
 
   /** Reads and parses one chunk; undefined at the end. */
@@ -61,10 +75,10 @@ class SseReader implements OpenedSse {
     const bytes = await this.body.read();
     if (bytes === undefined) {
       this.parser.feed(this.text.end() + '\n\n');
-      return this.pending.length ? { bytes: Buffer.alloc(0), events: this.take() } : undefined;
+      return this.pending.length ? new Chunk(Buffer.alloc(0), this.take()) : undefined;
     }
     this.parser.feed(this.text.decode(bytes));
-    return { bytes, events: this.take() };
+    return new Chunk(bytes, this.take());
   }
 
   next(): Promise<SseChunk | undefined> {
@@ -91,9 +105,7 @@ class SseReader implements OpenedSse {
   }
 
   private take(): SseEvent[] {
-    const events = this.pending;
-    if (events.length) this.pending = [];
-    return events.length ? events : NO_EVENTS;
+    return this.pending.length ? this.pending.splice(0) : NO_EVENTS;
   }
 }
 
