@@ -35,7 +35,7 @@ export async function openSse(body: ChunkSource): Promise<OpenedSse> {
   const reader = new SseReader(body);
   for (;;) {
     const c = await reader.read();
-    if (!c) { reader.ended = true; break; }
+    if (!c) break;
     reader.head.push(c);
     if (c.events.length) break;
   }
@@ -70,12 +70,14 @@ class SseReader implements OpenedSse {
     this.parser = createParser({ onEvent: (e) => { this.pending.push(new ParsedEvent(e.data, e.event || undefined)); } });
   }
 
-  /** Reads and parses one chunk; undefined at the end. */
+  /** Reads and parses one chunk; undefined (and `ended`) at the end. */
   async read(): Promise<SseChunk | undefined> {
     const bytes = await this.body.read();
     if (bytes === undefined) {
       this.parser.feed(this.text.end() + '\n\n');
-      return this.pending.length ? new Chunk(Buffer.alloc(0), this.take()) : undefined;
+      if (this.pending.length) return new Chunk(Buffer.alloc(0), this.take());
+      this.ended = true;
+      return undefined;
     }
     this.parser.feed(this.text.decode(bytes));
     return new Chunk(bytes, this.take());
@@ -84,7 +86,7 @@ class SseReader implements OpenedSse {
   next(): Promise<SseChunk | undefined> {
     if (this.head.length) return Promise.resolve(this.head.shift());
     if (this.ended) return Promise.resolve(undefined);
-    return this.read().then((c) => { if (!c) this.ended = true; return c; });
+    return this.read();
   }
 
   close(): void {
