@@ -123,6 +123,7 @@ export async function attemptUpstream(
   try {
     const sse = await openSse(body);
     const early = firstEventError(prepared.upstreamProtocol, sse.first);
+    sse.first = undefined; // checked; not kept for the stream's whole life
     if (early) {
       sse.close();
       throw new GatewayError(early.kind, early.message, { ...early.info, provider: provider.id });

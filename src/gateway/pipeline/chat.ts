@@ -148,14 +148,35 @@ class BytesOutcome {
 function sseOutcome(
   caller: CallerRequest, call: PreparedCall, c: Extract<Committed, { kind: 'sse' }>, routed: Routed, logger: Logger, timeouts?: ProviderTimeouts,
 ): ChatOutcome {
+  const inbound = protocols[caller.protocol];
+  const toError = streamFailure(routed, timeouts);
+  if (!call.identity) return translatedOutcome(caller, call, c, routed, logger, toError);
+  // Apart from translation on purpose: the relay's closures live as long as the stream, and must not keep the
+  // request (`caller`, `call`) alive with them.
+  const relayed = relaySse(c.sse, {
+    protocol: call.upstreamProtocol, providerId: routed.providerId, stripUsageChunk: call.stripUsageChunk, requireTerminal: true,
+    toError, errorFrame: (err) => inbound.encodeError(err).frame,
+    onFailure: (err) => logger.warn('upstream stream failed', { provider: routed.providerId, error: err.message }),
+  });
+  return { kind: 'sse', routed, ...relayed };
+}
+
+/** What a broken upstream stream is reported as. */
+function streamFailure(routed: Routed, timeouts: ProviderTimeouts | undefined): (e: unknown) => GatewayError {
+  return (e) => (GatewayError.is(e) ? e
+    // undici's "Body Timeout Error" means the upstream went silent for idleMs: say so, with the limit.
+    : (e as { code?: unknown } | null)?.code === 'UND_ERR_BODY_TIMEOUT' ? transportError(e, routed.providerId, timeouts)
+    : new GatewayError('upstream', `The stream from ${routed.providerId} broke: ${e instanceof Error ? e.message : String(e)}`, { provider: routed.providerId, code: 'stream_interrupted' }));
+}
+
+/** A stream decoded from the upstream's protocol and encoded in the caller's, event by event. */
+function translatedOutcome(
+  caller: CallerRequest, call: PreparedCall, c: Extract<Committed, { kind: 'sse' }>, routed: Routed, logger: Logger, toError: (e: unknown) => GatewayError,
+): ChatOutcome {
   let usage: Usage | undefined;
   let failure: GatewayError | undefined;
   const inbound = protocols[caller.protocol];
   const jsonArray = caller.protocol === 'gemini' && caller.inbound.query.alt !== 'sse';
-  const toError = (e: unknown): GatewayError => (GatewayError.is(e) ? e
-    // undici's "Body Timeout Error" means the upstream went silent for idleMs: say so, with the limit.
-    : (e as { code?: unknown } | null)?.code === 'UND_ERR_BODY_TIMEOUT' ? transportError(e, routed.providerId, timeouts)
-    : new GatewayError('upstream', `The stream from ${routed.providerId} broke: ${e instanceof Error ? e.message : String(e)}`, { provider: routed.providerId, code: 'stream_interrupted' }));
 
   async function* translatedFrames(): AsyncGenerator<string | Buffer> {
     let decode = protocols[call.upstreamProtocol].decodeStream();
@@ -189,14 +210,6 @@ function sseOutcome(
     }
   }
 
-  if (call.identity) {
-    const relayed = relaySse(c.sse, {
-      protocol: call.upstreamProtocol, providerId: routed.providerId, stripUsageChunk: call.stripUsageChunk, requireTerminal: true,
-      toError, errorFrame: (err) => inbound.encodeError(err).frame,
-      onFailure: (err) => logger.warn('upstream stream failed', { provider: routed.providerId, error: err.message }),
-    });
-    return { kind: 'sse', routed, ...relayed };
-  }
   return {
     kind: 'sse', routed, contentType: jsonArray ? 'application/json; charset=utf-8' : undefined,
     frames: translatedFrames(),

@@ -57,6 +57,14 @@ class Chunk implements SseChunk {
   constructor(readonly bytes: Buffer, readonly events: SseEvent[]) {}
 }
 
+/** One step of `chunks` (a class for the same reason). */
+class Step implements IteratorYieldResult<SseChunk> {
+  readonly done = false;
+  constructor(readonly value: SseChunk) {}
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
 class SseReader implements OpenedSse {
   first: SseEvent | undefined = undefined;
   /** Chunks read before the first event (given out first). */
@@ -98,7 +106,7 @@ class SseReader implements OpenedSse {
       [Symbol.asyncIterator]: () => ({
         next: async (): Promise<IteratorResult<SseChunk, undefined>> => {
           const c = await this.next();
-          return c ? { done: false, value: c } : { done: true, value: undefined };
+          return c ? new Step(c) : DONE;
         },
         // A consumer that stops early (break, return, a throw in its loop) must not leave the upstream half-read.
         return: async (): Promise<IteratorResult<SseChunk, undefined>> => { this.close(); return { done: true, value: undefined }; },

@@ -286,7 +286,8 @@ export class KeyStore {
     return () => {
       if (stopped) return;
       stopped = true;
-      if (--this.watchers === 0 && this.watchTimer) { clearInterval(this.watchTimer); this.watchTimer = undefined; }
+      // close() may have stopped every watch already.
+      if (this.watchers > 0 && --this.watchers === 0 && this.watchTimer) { clearInterval(this.watchTimer); this.watchTimer = undefined; }
     };
   }
 

@@ -16,17 +16,24 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<Jso
   const text = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > limit) {
-        req.removeAllListeners('data');
+        req.off('data', onData);
         req.resume();
         reject(new GatewayError('invalid_request', `Request body is larger than ${limit} bytes`, { status: 413, code: 'request_too_large' }));
         return;
       }
       chunks.push(chunk);
-    });
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    };
+    // Listeners left on the request would keep this promise, and so the body text, alive as long as a stream lasts.
+    const onEnd = (): void => {
+      req.off('data', onData);
+      req.off('error', reject);
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    };
+    req.on('data', onData);
+    req.once('end', onEnd);
     req.once('error', reject);
   });
   if (!text.trim()) throw invalidRequest('The request body is empty; send a JSON object', undefined, 'invalid_json');

@@ -22,7 +22,9 @@ export interface ServeSpec {
   stream: boolean;
   /** The inspector's capture, when it is on. */
   trace?: Capture;
-  /** `allow`: the caller's target filter, to hand to the pipeline (undefined: every target is open). */
+  /**
+   * Called once. `allow`: the caller's target filter, to hand to the pipeline (undefined: every target is open).
+   */
   run(signal: CancelSignal, allow?: TargetFilter): Promise<ChatOutcome>;
 }
 

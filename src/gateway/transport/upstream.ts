@@ -231,22 +231,30 @@ class ReplyHandler implements Dispatcher.DispatchHandler {
   private statusCode = 0;
   private headers: IncomingHttpHeaders = {};
   private chunks: Buffer[] = [];
+  /** What errors need of the request, not the request itself: its body would live as long as the stream. */
+  private readonly signal: CancelSignal;
+  private readonly providerId: string;
+  readonly firstByteMs: number;
+  readonly idleMs: number;
+  readonly connectMs: number | undefined;
 
-  constructor(
-    private readonly req: UpstreamRequest,
-    private readonly resolve: (reply: UpstreamReply) => void,
-    private readonly reject: (e: unknown) => void,
-  ) {
+  constructor(req: UpstreamRequest, private readonly resolve: (reply: UpstreamReply) => void, private readonly reject: (e: unknown) => void) {
+    const signal = this.signal = req.signal;
+    this.providerId = req.providerId;
+    this.firstByteMs = req.firstByteMs;
+    this.idleMs = req.idleMs;
+    this.connectMs = req.connectMs;
     this.onAbort = () => {
-      this.reason = (req.signal.reason as Error | undefined) ?? new errors.RequestAbortedError();
+      this.reason = (signal.reason as Error | undefined) ?? new errors.RequestAbortedError();
       if (this.stream) this.stream.destroy(this.reason);
       else this.abortUpstream?.(this.reason);
     };
   }
 
-  fail(e: unknown): void { this.reject(transportError(e, this.req.providerId, this.req)); }
+  /** The timeouts named in errors are this handler's own copies. */
+  fail(e: unknown): void { this.reject(transportError(e, this.providerId, this)); }
 
-  release(): void { this.req.signal.removeEventListener('abort', this.onAbort); }
+  release(): void { this.signal.removeEventListener('abort', this.onAbort); }
 
   onConnect(abort: (reason?: Error) => void): void {
     if (this.reason) { abort(this.reason); return; }

@@ -32,7 +32,7 @@ export interface UsageStoreOptions {
   clock?: Clock;
   /** Prices for costs; without it costs stay 0. */
   prices?: PriceLookup;
-  /** Debounce of usage.json rewrites in ms (default 30,000); 0 disables the timer (flush()/close() only). */
+  /** Debounce of usage.json rewrites in ms (default 30,000); 0 disables the timer (`compactAfterLines` still applies). */
   flushDelayMs?: number;
   /** Journal records after which usage.json is rewritten without waiting for the debounce (default 5,000). */
   compactAfterLines?: number;
@@ -164,8 +164,10 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
   private readonly clock: Clock;
   private readonly flushDelayMs: number;
   private readonly compactAfterLines: number;
-  /** Records in the journal (usage.log) now: start-up replays them all. */
+  /** Lines in the journal (usage.log) now: start-up reads them all. */
   private journalLines = 0;
+  /** The journal length that starts a compaction; raised past a compaction that failed, so none repeats at once. */
+  private compactAt: number;
   private readonly recentLimit: number;
   private readonly retainDays: number;
   private closed = false;
@@ -193,6 +195,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     this.clock = opts.clock ?? systemClock;
     this.flushDelayMs = opts.flushDelayMs ?? 30_000;
     this.compactAfterLines = Math.max(1, opts.compactAfterLines ?? 5000);
+    this.compactAt = this.compactAfterLines;
     this.recentLimit = opts.recentLimit ?? 500;
     this.retainDays = opts.retainDays ?? 400;
     this.file = path.join(opts.dataDir, 'usage.json');
@@ -200,7 +203,8 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     this.state = parseState(readFileIfExists(this.file));
     const journal = readFileIfExists(this.journalFile) ?? '';
     const replayed = this.replayJournal(journal);
-    this.journalLines = replayed;
+    // Every line counts for the next start-up, also those usage.json already holds (a crash before the cut).
+    for (let i = journal.indexOf('\n'); i !== -1; i = journal.indexOf('\n', i + 1)) this.journalLines++;
     if (!opts.readOnly) {
       ensurePrivateDir(opts.dataDir);
       this.fd = fs.openSync(this.journalFile, 'a', 0o600);
@@ -305,7 +309,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     this.dirty = false;
     // Every journal line is now in usage.json (seq proves it), so the journal can start over.
     fs.ftruncateSync(this.fd, 0);
-    this.journalLines = 0;
+    this.setJournalLines(0);
   }
 
   /**
@@ -365,7 +369,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
   private cutJournal(tail: string[]): void {
     const fd = this.fd!;
     if (tail.length === 0) {
-      try { fs.ftruncateSync(fd, 0); this.journalLines = 0; } catch { /* the journal replays correctly as it is; the next flush retries */ }
+      try { fs.ftruncateSync(fd, 0); this.setJournalLines(0); } catch { /* the journal replays correctly as it is; the next flush retries */ }
       return;
     }
     // The new journal is opened for appending before it replaces the old one, so `this.fd` always names usage.log.
@@ -381,7 +385,7 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
       return;
     }
     this.fd = next;
-    this.journalLines = tail.length;
+    this.setJournalLines(tail.length);
     try { fs.closeSync(fd); } catch { /* already unlinked by the rename; nothing to lose */ }
   }
 
@@ -461,23 +465,29 @@ export class UsageStore extends EventEmitter<{ record: [UsageRecord]; writeFaile
     if (this.soon) { clearImmediate(this.soon); this.soon = undefined; }
   }
 
+  /** After a cut: the next compaction is due `compactAfterLines` records on. */
+  private setJournalLines(n: number): void {
+    this.journalLines = n;
+    this.compactAt = n + this.compactAfterLines;
+  }
+
   private scheduleFlush(): void {
     if (this.fd === undefined) return;
-    // A long journal is compacted at the next turn (not in the middle of the request that recorded).
-    if (this.journalLines >= this.compactAfterLines && !this.writing && !this.soon) {
-      if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
-      this.soon = setImmediate(() => {
-        this.soon = undefined;
-        this.flushAsync().catch(() => { /* the journal still holds everything; the next flush retries */ });
-      });
+    // A long journal is compacted at the next turn (not in the middle of the request that recorded). Should that
+    // compaction fail (a full disk), the next try waits for the timer or as many records again.
+    if (this.journalLines >= this.compactAt && !this.writing && !this.soon) {
+      this.cancelScheduled();
+      this.compactAt = this.journalLines + this.compactAfterLines;
+      this.soon = setImmediate(() => { this.soon = undefined; this.flushInBackground(); });
       this.soon.unref();
       return;
     }
     if (this.timer || this.soon || this.flushDelayMs <= 0 || !Number.isFinite(this.flushDelayMs)) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flushAsync().catch(() => { /* the journal still holds everything; the next flush retries */ });
-    }, this.flushDelayMs);
+    this.timer = setTimeout(() => { this.timer = undefined; this.flushInBackground(); }, this.flushDelayMs);
     this.timer.unref();
+  }
+
+  private flushInBackground(): void {
+    this.flushAsync().catch(() => { /* the journal still holds everything; the next flush retries */ });
   }
 }

@@ -107,6 +107,14 @@ describe('policy/key-store', () => {
     assert.equal(server.lookup(key)?.rpm, 1);
     clock.advance(1000);
     assert.equal(server.lookup(key)?.rpm, 2);
+    // A stop function called after close() must not unbalance the count: the next watch still ends.
+    const stopOld = server.watch();
+    server.close();
+    stopOld();
+    server.watch()();
+    cli.update(record.id, { rpm: 3 });
+    clock.advance(1000);
+    assert.equal(server.lookup(key)?.rpm, 3, 'unwatched again: the lookup stats the file itself');
   });
 
   it('mutations re-read the file first so another process\'s change is not lost', () => {

@@ -3,6 +3,7 @@ import type { ProtocolId } from '../../core/model';
 import type { EndpointKind } from '../../policy/types';
 import { protocols } from '../../protocols';
 import { runChat } from '../../pipeline/chat';
+import type { CallerRequest } from '../../pipeline/prepare';
 import { readJson } from '../body';
 import type { ServerContext } from '../context';
 import { headerOf, inboundOf, type Exchange } from '../exchange';
@@ -34,9 +35,17 @@ export function chatHandler(sc: ServerContext, protocol: ProtocolId, endpoint: E
     const inbound = inboundOf(ex);
     const canonical = protocols[protocol].decodeRequest(body, inbound);
     const trace = sc.inspector.begin(ex.requestId, protocol, canonical.model, ex.method, ex.req.url ?? ex.path, ex.req.headers, sc.inspector.enabled ? text ?? JSON.stringify(body) : '');
-    await serveModelRequest(sc, ex, {
+    // The request is handed to the pipeline once and not kept: a stream may last minutes, and a thousand open
+    // streams each holding its request (text, parsed body, canonical form) measurably raised peak memory.
+    let caller: CallerRequest | undefined = { protocol, body, text, inbound, canonical, raw: rawMode(ex), trace };
+    const affinity = affinityOf(ex, body);
+    return serveModelRequest(sc, ex, {
       endpoint, protocol, model: canonical.model, maxTokens: canonical.maxTokens, stream: canonical.stream, trace,
-      run: (signal, allow) => runChat(sc.pipeline(), { protocol, body, text, inbound, canonical, raw: rawMode(ex), trace }, signal, affinityOf(ex, body), allow),
+      run: (signal, allow) => {
+        const request = caller!;
+        caller = undefined;
+        return runChat(sc.pipeline(), request, signal, affinity, allow);
+      },
     });
   };
 }
