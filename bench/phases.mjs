@@ -56,6 +56,22 @@ export async function warmUp(targets, seconds, upstreamPid) {
   for (const t of targets) await loadOnce(t, 16, seconds, upstreamPid);
 }
 
+/**
+ * Untimed short streams (`per` at a time) through each target for `seconds`, before a streaming phase. Why: the load
+ * phases before it train V8 on JSON answers only, and the first streams after them deoptimize ~15–25 functions of
+ * node:http and undici in every proxy (`--trace-deopt`), which then run unoptimized until they re-tier: a phase
+ * measured straight after a different workload measures that transition, not streaming. The c=1 phase likewise
+ * starts with untimed requests. Runs whatever stream shape the upstream is set to.
+ */
+export async function warmStreams(targets, { seconds, per = 4 }) {
+  const agent = makeAgent(Math.max(4, per));
+  for (const t of targets) {
+    const until = nowMs() + seconds * 1000;
+    while (nowMs() < until) await streamMany(per, { url: t.url, headers: t.headers, body: { ...t.body, stream: true }, agent, timeoutMs: 30_000 });
+  }
+  agent.destroy();
+}
+
 /** Sequential requests (c=1) timed in microseconds, interleaved, `reps` times. */
 export async function latencyC1(targets, { n, reps, log }) {
   const samples = [];

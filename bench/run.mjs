@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleFigures } from './bundles.mjs';
-import { latencyC1, manyStreams, nonStreaming, streaming, warmUp, loadOnce } from './phases.mjs';
+import { latencyC1, manyStreams, nonStreaming, streaming, warmStreams, warmUp, loadOnce } from './phases.mjs';
 import { hasTaskset, openFileLimit, pin, stop } from './proc.mjs';
 import { figures, table, targetLines, targets } from './report.mjs';
 import { CLI, CORES, ROOT, useCli, coldStarts, configureUpstream, prepareDataDir, startGateway, startReference, startUpstream } from './setup.mjs';
@@ -21,11 +21,11 @@ const { values: flags } = parseArgs({ options: {
 } });
 
 const MODES = {
-  full: { reps: 3, seconds: 2, warmupSeconds: 1, concurrencies: [1, 16, 64, 256], latencyN: 2000, perSample: 4, streamRounds: 5, chunks: 50, delayMs: 20,
+  full: { reps: 3, seconds: 2, warmupSeconds: 1, streamWarmupSeconds: 2, concurrencies: [1, 16, 64, 256], latencyN: 2000, perSample: 4, streamRounds: 5, chunks: 50, delayMs: 20,
     manyCount: 1000, manyChunks: 50, manyDelayMs: 200, manyReps: 3, startupReps: 3, settleMs: 1000, loadReps: 3 },
-  quick: { reps: 3, seconds: 0.7, warmupSeconds: 0.5, concurrencies: [1, 16, 64, 256], latencyN: 500, perSample: 4, streamRounds: 3, chunks: 50, delayMs: 20,
+  quick: { reps: 3, seconds: 0.7, warmupSeconds: 0.5, streamWarmupSeconds: 1, concurrencies: [1, 16, 64, 256], latencyN: 500, perSample: 4, streamRounds: 3, chunks: 50, delayMs: 20,
     manyCount: 1000, manyChunks: 16, manyDelayMs: 200, manyReps: 1, startupReps: 3, settleMs: 500, loadReps: 2 },
-  smoke: { reps: 1, seconds: 0.25, warmupSeconds: 0.2, concurrencies: [1, 16, 64, 256], latencyN: 30, perSample: 2, streamRounds: 1, chunks: 5, delayMs: 5,
+  smoke: { reps: 1, seconds: 0.25, warmupSeconds: 0.2, streamWarmupSeconds: 0.1, concurrencies: [1, 16, 64, 256], latencyN: 30, perSample: 2, streamRounds: 1, chunks: 5, delayMs: 5,
     manyCount: 20, manyChunks: 5, manyDelayMs: 20, manyReps: 1, startupReps: 1, settleMs: 100, loadReps: 1 },
 };
 const mode = flags.smoke ? 'smoke' : flags.quick ? 'quick' : 'full';
@@ -110,6 +110,9 @@ async function main() {
       routeLoad.push({ rep, ...s });
     }
   }
+  log('stream warm-up (untimed short streams)…');
+  await configureUpstream(upstream.url, { chunks: 2, delayMs: 1 });
+  await warmStreams([...three, ...routes.slice(2)], { seconds: opts.streamWarmupSeconds, per: opts.perSample });
   await configureUpstream(upstream.url, { chunks: opts.chunks, delayMs: opts.delayMs });
   log(`streaming (${opts.chunks} × ${opts.delayMs} ms)…`);
   const stream = await streaming(three, { perSample: opts.perSample, rounds: opts.streamRounds, reps: opts.reps, chunks: opts.chunks, delayMs: opts.delayMs, log });

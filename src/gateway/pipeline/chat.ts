@@ -22,7 +22,7 @@ import { attemptUpstream, type Committed } from './attempt';
 import { prepareCall, type BodyRewriter, type CallerRequest, type PreparedCall } from './prepare';
 import { usageFromJson, usageFromJsonBytes } from './usage-tap';
 import { aggregatedOutcome, replayedOutcome } from './reshape';
-import { relaySse } from './relay';
+import { relaySse, type FramePump } from './relay';
 import { allowedTargets, modelNotFound, resolveModel } from './resolve';
 import type { TargetFilter } from '../policy/types';
 
@@ -55,6 +55,8 @@ export type ChatOutcome =
   }
   | {
     kind: 'sse'; routed: Routed; frames: AsyncGenerator<string | Buffer>; usage(): Usage | undefined; failed(): GatewayError | undefined;
+    /** The identity relay's push mode (see relay.ts): the same frames without a promise per chunk. */
+    pump?: FramePump;
     /** Set when the caller gets a streamed JSON array instead of SSE (Gemini without `alt=sse`). */
     contentType?: string;
   };

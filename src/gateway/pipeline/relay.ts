@@ -7,8 +7,8 @@ import { GatewayError } from '../core/errors';
 import type { ProtocolId, Usage } from '../core/model';
 import { encodeSse } from '../sse/encode';
 import type { SseEvent, SseFrame } from '../sse/types';
-import type { OpenedSse } from './sse-source';
-import { createUsageTap, isUsageOnlyChunk } from './usage-tap';
+import type { OpenedSse, PipeControl, SseChunk } from './sse-source';
+import { createUsageTap, isUsageOnlyChunk, type UsageTap } from './usage-tap';
 
 /** How to relay one stream. */
 export interface RelayOptions {
@@ -25,47 +25,101 @@ export interface RelayOptions {
   onFailure?(err: GatewayError): void;
 }
 
-/** A relayed stream: frames to write, and what was learnt once they are written. */
-export interface Relayed { frames: AsyncGenerator<string | Buffer>; usage(): Usage | undefined; failed(): GatewayError | undefined }
+/** Where pumped frames go (the server's response). */
+export interface FrameSink {
+  /** One frame; false: the caller is slow, wait for `resume()`. */
+  write(frame: string | Buffer): boolean;
+  /** The stream ended (after its last frame, an error frame if it broke). */
+  end(): void;
+}
+
+/** Starts pushing a stream's frames to `sink`; the control resumes it after back-pressure or stops it. */
+export type FramePump = (sink: FrameSink) => PipeControl;
+
+/**
+ * A relayed stream: frames to write, and what was learnt once they are written. `pump`, when set, writes the same
+ * frames by push instead (no promise per chunk); use one or the other.
+ */
+export interface Relayed {
+  frames: AsyncGenerator<string | Buffer>;
+  pump?: FramePump;
+  usage(): Usage | undefined;
+  failed(): GatewayError | undefined;
+}
 
 /** Relays `sse` to the caller; a broken stream ends with a well-formed error frame. */
 export function relaySse(sse: OpenedSse, opts: RelayOptions): Relayed {
-  const tap = createUsageTap(opts.protocol);
-  let failure: GatewayError | undefined;
+  const state = new RelayState(opts);
   async function* frames(): AsyncGenerator<string | Buffer> {
-    let last: SseEvent | undefined;
-    // The bytes so far ended where an event ended, so the next chunk's bytes start with a whole event.
-    let aligned = true;
     try {
       for (;;) {
         const chunk = await sse.next();
         if (!chunk) break;
-        const events = chunk.events;
-        for (let i = 0; i < events.length; i++) tap.push(events[i]!);
-        if (events.length) last = events[events.length - 1];
-        if (!opts.stripUsageChunk) { if (chunk.bytes.length) yield chunk.bytes; continue; }
-        // Raw bytes only when they hold whole events and none is the usage chunk; else whole events re-encoded, as
-        // raw bytes may end mid-event and mixing both would cut or repeat one.
-        const whole = aligned && endsEvent(chunk.bytes);
-        aligned = endsEvent(chunk.bytes);
-        if (whole && !events.some(isUsageOnlyChunk)) { yield chunk.bytes; continue; }
-        let out = '';
-        for (const e of events) if (!isUsageOnlyChunk(e)) out += encodeSse(e);
-        if (out) yield out;
+        const out = state.frameOf(chunk);
+        if (out.length) yield out;
       }
-      if (opts.requireTerminal && !tap.sawTerminal) {
-        throw new GatewayError('upstream', `The stream from ${opts.providerId} ended before its final event`, { provider: opts.providerId, code: 'incomplete_stream' });
-      }
+      state.ended();
     } catch (e) {
-      failure = opts.toError(e);
-      opts.onFailure?.(failure);
-      yield encodeSse(continueSequence(opts.errorFrame(failure), last));
+      yield state.failed(e);
     } finally {
       // Leaving early (the client went away) must not leave the upstream half-read; a no-op after the end.
       sse.close();
     }
   }
-  return { frames: frames(), usage: () => tap.usage, failed: () => failure };
+  const pipe = sse.pipe;
+  const pump: FramePump | undefined = pipe && ((sink) => pipe({
+    chunk: (c) => { const out = state.frameOf(c); return out.length ? sink.write(out) : true; },
+    end: () => {
+      try { state.ended(); } catch (e) { sink.write(state.failed(e)); }
+      sink.end();
+    },
+    fail: (e) => { sink.write(state.failed(e)); sink.end(); },
+  }));
+  return { frames: frames(), pump, usage: () => state.tap.usage, failed: () => state.failure };
+}
+
+/** What the relay learns from a stream's chunks, whichever way they are written. */
+class RelayState {
+  readonly tap: UsageTap;
+  failure: GatewayError | undefined = undefined;
+  private last: SseEvent | undefined = undefined;
+  /** The bytes so far ended where an event ended, so the next chunk's bytes start with a whole event. */
+  private aligned = true;
+
+  constructor(private readonly opts: RelayOptions) {
+    this.tap = createUsageTap(opts.protocol);
+  }
+
+  /** What of `chunk` goes to the caller ('' or an empty buffer: nothing). */
+  frameOf(chunk: SseChunk): string | Buffer {
+    const events = chunk.events;
+    for (let i = 0; i < events.length; i++) this.tap.push(events[i]!);
+    if (events.length) this.last = events[events.length - 1];
+    if (!this.opts.stripUsageChunk) return chunk.bytes;
+    // Raw bytes only when they hold whole events and none is the usage chunk; else whole events re-encoded, as
+    // raw bytes may end mid-event and mixing both would cut or repeat one.
+    const whole = this.aligned && endsEvent(chunk.bytes);
+    this.aligned = endsEvent(chunk.bytes);
+    if (whole && !events.some(isUsageOnlyChunk)) return chunk.bytes;
+    let out = '';
+    for (const e of events) if (!isUsageOnlyChunk(e)) out += encodeSse(e);
+    return out;
+  }
+
+  /** The stream ended; throws when it ended before its protocol's final event and that counts as broken. */
+  ended(): void {
+    const opts = this.opts;
+    if (opts.requireTerminal && !this.tap.sawTerminal) {
+      throw new GatewayError('upstream', `The stream from ${opts.providerId} ended before its final event`, { provider: opts.providerId, code: 'incomplete_stream' });
+    }
+  }
+
+  /** Records the stream's failure; the error frame that ends it for the caller. */
+  failed(e: unknown): string {
+    const failure = this.failure = this.opts.toError(e);
+    this.opts.onFailure?.(failure);
+    return encodeSse(continueSequence(this.opts.errorFrame(failure), this.last));
+  }
 }
 
 /** Whether `bytes` end with the blank line that ends an SSE event ("\n\n", or "\r\n\r\n"). */

@@ -6,6 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { SseEvent } from '../sse/types';
+import type { BodySink } from '../transport/upstream';
 
 /** One upstream chunk with the events it completed. */
 export interface SseChunk { bytes: Buffer; events: SseEvent[] }
@@ -16,6 +17,26 @@ export interface ChunkSource {
   read(): Promise<Buffer | undefined>;
   /** Stops reading and releases the upstream request. */
   destroy(err?: Error): void;
+  /** Push mode (the transport's UpstreamBody has it): every further chunk handed over as it arrives. */
+  listen?(sink: BodySink): void;
+  /** Resumes a listened-to source its sink paused. */
+  flow?(): void;
+}
+
+/** Where a piped stream's chunks go, parsed. */
+export interface SseChunkSink {
+  /** One chunk with the events it completed; false: pause until `resume()`. */
+  chunk(c: SseChunk): boolean;
+  end(): void;
+  fail(err: unknown): void;
+}
+
+/** Controls a piped stream. */
+export interface PipeControl {
+  /** Takes chunks again after the sink returned false. */
+  resume(): void;
+  /** Stops reading and releases the upstream body. */
+  close(): void;
 }
 
 /** An upstream SSE body that has produced at least one event (or ended). */
@@ -28,6 +49,11 @@ export interface OpenedSse {
   close(): void;
   /** The first complete event (undefined when the body ended without one), to spot an error before committing. */
   first?: SseEvent;
+  /**
+   * Push mode, instead of `next()`/`chunks`: the chunks so far, then each as it arrives, parsed, handed to `sink`
+   * without a promise per chunk. Undefined when the body cannot push (then pull).
+   */
+  readonly pipe: ((sink: SseChunkSink) => PipeControl) | undefined;
 }
 
 /** Starts reading `body`; resolves once the first SSE event is complete, or the body ended. */
@@ -74,21 +100,44 @@ class SseReader implements OpenedSse {
   private readonly parser: EventSourceParser;
   private readonly text = new Utf8Text();
 
+  readonly pipe: ((sink: SseChunkSink) => PipeControl) | undefined;
+
   constructor(private readonly body: ChunkSource) {
     this.parser = createParser({ onEvent: (e) => { this.pending.push(new ParsedEvent(e.data, e.event || undefined)); } });
+    this.pipe = body.listen ? (sink) => this.pipeTo(sink) : undefined;
   }
 
   /** Reads and parses one chunk; undefined (and `ended`) at the end. */
   async read(): Promise<SseChunk | undefined> {
     const bytes = await this.body.read();
-    if (bytes === undefined) {
-      this.parser.feed(this.text.end() + '\n\n');
-      if (this.pending.length) return new Chunk(Buffer.alloc(0), this.take());
-      this.ended = true;
-      return undefined;
-    }
+    return bytes === undefined ? this.last() : this.parse(bytes);
+  }
+
+  private parse(bytes: Buffer): SseChunk {
     this.parser.feed(this.text.decode(bytes));
     return new Chunk(bytes, this.take());
+  }
+
+  /** At the end: the events the last bytes completed without a blank line, if any (else `ended`). */
+  private last(): SseChunk | undefined {
+    this.parser.feed(this.text.end() + '\n\n');
+    if (this.pending.length) return new Chunk(Buffer.alloc(0), this.take());
+    this.ended = true;
+    return undefined;
+  }
+
+  private pipeTo(sink: SseChunkSink): PipeControl {
+    const body = this.body;
+    for (const c of this.head.splice(0)) sink.chunk(c);
+    if (this.ended) sink.end();
+    else {
+      body.listen!({
+        chunk: (bytes) => sink.chunk(this.parse(bytes)),
+        end: () => { const c = this.last(); if (c) { this.ended = true; sink.chunk(c); } sink.end(); },
+        fail: (err) => sink.fail(err),
+      });
+    }
+    return { resume: () => body.flow?.(), close: () => this.close() };
   }
 
   next(): Promise<SseChunk | undefined> {

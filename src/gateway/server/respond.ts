@@ -1,5 +1,7 @@
 /** Writes answers: JSON bodies, and SSE streams frame by frame with back-pressure and keep-alives. */
 import type { ServerResponse } from 'node:http';
+import type { FramePump } from '../pipeline/relay';
+import type { PipeControl } from '../pipeline/sse-source';
 
 /** `application/json` as Koa labels JSON bodies, so every route answers alike. */
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -46,7 +48,7 @@ function endsAtBoundary(f: string | Buffer): boolean {
 const HEADERS_WAIT_MS = 50;
 
 /** One stream in progress, as the shared ticker sees it. */
-interface LiveStream { res: ServerResponse; opts: SseWriteOptions; started: number; lastWrite: number; atBoundary: boolean }
+interface LiveStream { res: ServerResponse; opts: SseWriteOptions; started: number; lastWrite: number; atBoundary: boolean; first: boolean }
 
 /**
  * One timer for every open stream (not one per stream): it sends the headers of a stream whose first frame is slow
@@ -87,27 +89,68 @@ function unwatch(s: LiveStream): void {
  * stream ended or the client went away (then the frames' generator is closed, which aborts upstream).
  */
 export async function writeSse(res: ServerResponse, frames: AsyncGenerator<string | Buffer>, opts: SseWriteOptions): Promise<void> {
+  const state = startSse(res, opts);
+  try {
+    for await (const frame of frames) {
+      if (res.destroyed) break;
+      if (!writeFrame(state, frame)) await drainedOrClosed(res);
+    }
+  } finally {
+    endSse(state);
+    await frames.return(undefined);
+  }
+}
+
+/**
+ * `writeSse` for a stream that pushes its frames (the identity relay's `pump`): each frame is written from the
+ * upstream's own data callback, with no promise per frame; back-pressure pauses the upstream until `drain`. Resolves
+ * when the stream ended or the client went away (then the pump is closed, which aborts upstream).
+ */
+export function pumpSse(res: ServerResponse, pump: FramePump, opts: SseWriteOptions): Promise<void> {
+  const state = startSse(res, opts);
+  return new Promise<void>((resolve) => {
+    let done = false;
+    let control: PipeControl | undefined;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      endSse(state);
+      resolve();
+    };
+    const onDrain = (): void => { control?.resume(); };
+    const onClose = (): void => { control?.close(); finish(); };
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+    control = pump({ write: (frame) => (done || res.destroyed ? true : writeFrame(state, frame)), end: finish });
+    // Ended at once, or the client was already gone (its 'close' came before this listener): stop the upstream.
+    if (done || res.destroyed) { control.close(); finish(); }
+  });
+}
+
+function startSse(res: ServerResponse, opts: SseWriteOptions): LiveStream {
   // One writeHead with every header (those already set on `res`, e.g. by the browser guard, are sent along too).
   const head = ['content-type', opts.contentType ?? 'text/event-stream; charset=utf-8', 'cache-control', 'no-cache', 'x-accel-buffering', 'no'];
   if (opts.headers) head.push(...opts.headers);
   res.writeHead(200, head);
   const now = Date.now();
-  const state: LiveStream = { res, opts, started: now, lastWrite: now, atBoundary: true };
+  const state: LiveStream = { res, opts, started: now, lastWrite: now, atBoundary: true, first: true };
   watch(state);
-  let first = true;
-  try {
-    for await (const frame of frames) {
-      if (res.destroyed) break;
-      if (first) { first = false; opts.onFirstWrite?.(); }
-      state.atBoundary = endsAtBoundary(frame);
-      state.lastWrite = Date.now();
-      if (!res.write(frame)) await drainedOrClosed(res);
-    }
-  } finally {
-    unwatch(state);
-    if (!res.destroyed) res.end();
-    await frames.return(undefined);
-  }
+  return state;
+}
+
+/** Writes one frame; false when `res` wants a drain first. */
+function writeFrame(state: LiveStream, frame: string | Buffer): boolean {
+  if (state.first) { state.first = false; state.opts.onFirstWrite?.(); }
+  state.atBoundary = endsAtBoundary(frame);
+  state.lastWrite = Date.now();
+  return state.res.write(frame);
+}
+
+function endSse(state: LiveStream): void {
+  unwatch(state);
+  if (!state.res.destroyed) state.res.end();
 }
 
 /** Resolves when `res` can take more, or is gone; leaves no listener behind (a slow client may wait thousands of times). */

@@ -11,7 +11,7 @@ import type { EndpointKind, Principal, TargetFilter, UsageRecord } from '../poli
 import { refuseDeniedTargets } from '../pipeline/resolve';
 import type { ServerContext } from './context';
 import type { Exchange } from './exchange';
-import { ANTHROPIC_PING, KEEPALIVE_COMMENT, sendBody, writeSse } from './respond';
+import { ANTHROPIC_PING, KEEPALIVE_COMMENT, pumpSse, sendBody, writeSse, type SseWriteOptions } from './respond';
 
 /** What one request is and how to run it. */
 export interface ServeSpec {
@@ -64,11 +64,14 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
       return;
     }
     const sse = outcome;
-    await writeSse(res, spec.trace ? teeFrames(sse.frames, spec.trace) : sse.frames, {
+    const sseOptions: SseWriteOptions = {
       headers: head, keepAliveMs: sc.keepAliveMs, contentType: sse.contentType,
       keepAliveFrame: spec.protocol === 'anthropic-messages' ? ANTHROPIC_PING : KEEPALIVE_COMMENT,
       onFirstWrite: () => { ttft = sc.clock.now() - started; },
-    });
+    };
+    // The inspector copies frames as they pass, so a traced stream is pulled frame by frame.
+    if (sse.pump && !spec.trace) await pumpSse(res, sse.pump, sseOptions);
+    else await writeSse(res, spec.trace ? teeFrames(sse.frames, spec.trace) : sse.frames, sseOptions);
     usage = sse.usage();
     if (spec.trace) sc.inspector.done(requestId);
     const failed = sse.failed() ?? (cancel.aborted ? new GatewayError('cancelled', 'client closed the stream') : undefined);

@@ -54,6 +54,14 @@ export type UpstreamReply =
 /** Bytes a streamed body holds unread before undici is told to pause the socket (a Readable's default). */
 const HIGH_WATER_MARK = 16 * 1024;
 
+/** Where a listened-to body's chunks go (see `UpstreamBody.listen`). */
+export interface BodySink {
+  /** One chunk; false: pause the upstream until `flow()`. */
+  chunk(bytes: Buffer): boolean;
+  end(): void;
+  fail(err: Error): void;
+}
+
 /**
  * A streamed upstream body: the chunks undici delivers, read one at a time, with backpressure. A plain queue rather
  * than a Readable: a Readable read with `for await` costs ~1 µs more per chunk, and a stream has hundreds of chunks.
@@ -75,6 +83,13 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
    */
   private resolveRead: ((chunk: Buffer | undefined) => void) | undefined;
   private rejectRead: ((e: Error) => void) | undefined;
+  /** Set by `listen()`: chunks go to it as they arrive instead of to `read()`. */
+  private sink: BodySink | undefined;
+  /** The sink returned false and has not called `flow()` yet. */
+  private sinkWaits = false;
+  private delivering = false;
+  /** The sink was told of the end or the error. */
+  private reported = false;
 
   constructor(private readonly resume: () => void, private readonly abort: ((reason?: Error) => void) | undefined, private readonly release: () => void) {}
 
@@ -84,6 +99,52 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     if (this.destroyed || this.ended) return Promise.resolve(undefined);
     if (this.error) return Promise.reject(this.error);
     return new Promise((resolve, reject) => { this.resolveRead = resolve; this.rejectRead = reject; });
+  }
+
+  /**
+   * Hands the queued chunks, then every later one, to `sink` as they arrive: no promise per chunk, as `read()` costs
+   * (with the awaits above it, ~1 KB of garbage per chunk on the identity relay). Chunks reach the sink in order, then
+   * the end or the error (once); the sink's `false` pauses the upstream until `flow()`. Used instead of `read()`, never
+   * with it. A `destroy(err)` (the client's cancellation) fails the sink; a plain `destroy()` is the listener's own
+   * stop and is not reported.
+   */
+  listen(sink: BodySink): void {
+    this.sink = sink;
+    this.deliver();
+  }
+
+  /** A listener that asked to pause (`false` from its sink) takes chunks again. */
+  flow(): void {
+    if (!this.sinkWaits || this.destroyed) return;
+    this.sinkWaits = false;
+    this.deliver();
+  }
+
+  /**
+   * Listen mode: the queued chunks in order, until the sink asks to wait; once the queue is empty, the end or error,
+   * else the upstream resumes (its chunks then go straight to the sink, see `push`).
+   */
+  private deliver(): void {
+    const sink = this.sink!;
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      while (this.head < this.queue.length && !this.destroyed) {
+        const chunk = this.queue[this.head]!;
+        this.queue[this.head++] = undefined as unknown as Buffer;
+        this.queued -= chunk.length;
+        if (!sink.chunk(chunk)) { this.sinkWaits = true; return; }
+      }
+      this.queue.length = 0;
+      this.head = 0;
+    } finally {
+      this.delivering = false;
+    }
+    if (this.reported) return;
+    // A body cancelled before it was listened to (destroy(err)) still reports its error.
+    if (this.error || this.ended) { this.reported = true; if (this.error) sink.fail(this.error); else sink.end(); return; }
+    // May run undici's parser at once: its chunks find the queue empty and go to the sink directly.
+    if (this.paused && !this.destroyed) { this.paused = false; this.resume(); }
   }
 
   /** Stops reading; before the end, aborts the upstream request so no socket is left half-read. */
@@ -96,7 +157,10 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     this.queued = 0;
     if (!this.ended && !this.error) {
       this.abort?.(err ?? new errors.RequestAbortedError());
-      if (err) { this.error = err; this.rejectPending(err); } else this.settle(undefined);
+      if (err) {
+        this.error = err;
+        if (this.sink && !this.reported) { this.reported = true; this.sink.fail(err); } else this.rejectPending(err);
+      } else if (!this.sink) this.settle(undefined);
     }
   }
 
@@ -110,10 +174,17 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
   /** undici's onData: false asks it to pause until the queue is read. */
   push(chunk: Buffer): boolean {
     if (this.destroyed) return true;
+    const sink = this.sink;
+    if (sink && !this.sinkWaits && !this.delivering && this.head === this.queue.length) {
+      if (sink.chunk(chunk)) return true;
+      this.sinkWaits = this.paused = true;
+      return false;
+    }
     if (this.resolveRead) { this.settle(chunk); return true; }
     this.queue.push(chunk);
     this.queued += chunk.length;
-    if (this.queued < HIGH_WATER_MARK) return true;
+    // A listener is behind (or its queue is being handed over): hold the upstream until the queue is delivered.
+    if (this.queued < HIGH_WATER_MARK && !sink) return true;
     this.paused = true;
     return false;
   }
@@ -122,7 +193,8 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     if (this.destroyed || this.ended) return;
     this.ended = true;
     this.release();
-    if (this.resolveRead) this.settle(undefined);
+    if (this.sink) this.deliverIfIdle();
+    else if (this.resolveRead) this.settle(undefined);
   }
 
   fail(err: Error): void {
@@ -130,7 +202,13 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     if (this.ended || this.error || this.destroyed) return;
     this.error = err;
     this.release();
-    this.rejectPending(err);
+    if (this.sink) this.deliverIfIdle();
+    else this.rejectPending(err);
+  }
+
+  /** The end or error reaches a listener now, unless it is behind (then `deliver` reports it after the queue). */
+  private deliverIfIdle(): void {
+    if (!this.sinkWaits && !this.delivering) this.deliver();
   }
 
   private take(): Buffer {
