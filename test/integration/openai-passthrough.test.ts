@@ -60,6 +60,34 @@ describe('OpenAI chat pass-through (official SDK → gateway → fake OpenAI)', 
     assert.equal(text, 'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-fake","choices":[{"index":0,"delta":{"content":"hé"},"finish_reason":null}],"weird_field":1}\n\ndata: [DONE]\n\n');
   });
 
+  it('holds the upstream while a slow client catches up, and loses or reorders nothing', async () => {
+    // ~1 MB of frames written back to back: far more than the response's buffer, so writes report back-pressure.
+    const frames: Array<Record<string, unknown> | string> = Array.from({ length: 500 }, (_, i) => ({
+      id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-fake', choices: [{ index: 0, delta: { content: `${String(i).padStart(4, '0')}${'x'.repeat(2000)}` }, finish_reason: null }],
+    }));
+    frames.push('[DONE]');
+    fake.enqueue({ kind: 'sse', frames });
+    const body = JSON.stringify({ model: 'gpt-fake', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'x' }] });
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = http.request(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' } }, (res) => {
+        const parts: Buffer[] = [];
+        let paused = 0;
+        res.on('data', (c: Buffer) => {
+          parts.push(c);
+          // Stop reading for a while, three times: the gateway's writes back up, then drain.
+          if (parts.length % 20 === 1 && paused < 3) { paused++; res.pause(); setTimeout(() => res.resume(), 150); }
+        });
+        res.on('end', () => resolve(Buffer.concat(parts).toString()));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const contents = [...text.matchAll(/"content":"(\d{4})x+"/g)].map((m) => Number(m[1]));
+    assert.deepEqual(contents, frames.slice(0, -1).map((_, i) => i), 'every frame once, in order');
+    assert.ok(text.endsWith('data: [DONE]\n\n'));
+  });
+
   it('asks the upstream for stream usage but hides it from a caller that did not ask', async () => {
     const stream = await client.chat.completions.create({ model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 'usage please' }] });
     const chunks = [];
