@@ -88,6 +88,27 @@ describe('OpenAI chat pass-through (official SDK → gateway → fake OpenAI)', 
     assert.ok(text.endsWith('data: [DONE]\n\n'));
   });
 
+  it('accounts a client that leaves mid-stream as cancelled and stops the upstream', async () => {
+    const gate = createGate();
+    fake.enqueue({ kind: 'text', text: 'one two three four five six seven eight', gate });
+    const ac = new AbortController();
+    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', signal: ac.signal, headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 'x' }] }) });
+    const requestId = res.headers.get('x-request-id');
+    const reader = res.body!.getReader();
+    await reader.read();
+    ac.abort();
+    await reader.read().catch(() => undefined);
+    let rec;
+    for (let i = 0; i < 200 && !rec; i++) {
+      rec = gw.gateway.usage.recent(50).find((r) => r.requestId === requestId);
+      if (!rec) await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(rec, 'the request was accounted');
+    assert.equal(rec.errorCode, 'cancelled');
+    assert.equal(gate.sent < 8, true, 'the upstream was not read to the end');
+    gate.releaseAll();
+  });
+
   it('asks the upstream for stream usage but hides it from a caller that did not ask', async () => {
     const stream = await client.chat.completions.create({ model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 'usage please' }] });
     const chunks = [];

@@ -108,7 +108,7 @@ export async function writeSse(res: ServerResponse, frames: AsyncGenerator<strin
  */
 export function pumpSse(res: ServerResponse, pump: FramePump, opts: SseWriteOptions): Promise<void> {
   const state = startSse(res, opts);
-  return new Promise<void>((resolve) => {
+  return new Promise<void>((resolve, reject) => {
     let done = false;
     let control: PipeControl | undefined;
     const finish = (): void => {
@@ -123,7 +123,17 @@ export function pumpSse(res: ServerResponse, pump: FramePump, opts: SseWriteOpti
     const onClose = (): void => { control?.close(); finish(); };
     res.on('drain', onDrain);
     res.on('close', onClose);
-    control = pump({ write: (frame) => (done || res.destroyed ? true : writeFrame(state, frame)), end: finish });
+    try {
+      control = pump({ write: (frame) => (done || res.destroyed ? true : writeFrame(state, frame)), end: finish });
+    } catch (e) {
+      // Not a clean end: the caller renders it (a stream already started is cut off, never ended as if complete).
+      done = true;
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      unwatch(state);
+      reject(e);
+      return;
+    }
     // Ended at once, or the client was already gone (its 'close' came before this listener): stop the upstream.
     if (done || res.destroyed) { control.close(); finish(); }
   });

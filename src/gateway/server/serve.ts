@@ -74,7 +74,8 @@ export async function serveModelRequest(sc: ServerContext, ex: Exchange, spec: S
     else await writeSse(res, spec.trace ? teeFrames(sse.frames, spec.trace) : sse.frames, sseOptions);
     usage = sse.usage();
     if (spec.trace) sc.inspector.done(requestId);
-    const failed = sse.failed() ?? (cancel.aborted ? new GatewayError('cancelled', 'client closed the stream') : undefined);
+    // A client that left before the end cancelled the stream, whatever the relay made of the upstream read it broke off.
+    const failed = cancel.aborted ? new GatewayError('cancelled', 'client closed the stream') : sse.failed();
     if (failed) { status = failed.status; errorCode = failed.code ?? failed.kind; }
   } catch (e) {
     const err = GatewayError.is(e) ? e : undefined;
