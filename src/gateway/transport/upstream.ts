@@ -130,13 +130,8 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     this.delivering = true;
     try {
       while (this.head < this.queue.length && !this.destroyed) {
-        const chunk = this.queue[this.head]!;
-        this.queue[this.head++] = undefined as unknown as Buffer;
-        this.queued -= chunk.length;
-        if (!sink.chunk(chunk)) { this.sinkWaits = true; return; }
+        if (!sink.chunk(this.shift())) { this.sinkWaits = true; return; }
       }
-      this.queue.length = 0;
-      this.head = 0;
     } finally {
       this.delivering = false;
     }
@@ -211,14 +206,21 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     if (!this.sinkWaits && !this.delivering) this.deliver();
   }
 
+  /** The next queued chunk, for `read()`: the upstream resumes once the queue is below the high-water mark. */
   private take(): Buffer {
+    const chunk = this.shift();
+    if (this.paused && this.queued < HIGH_WATER_MARK) { this.paused = false; this.resume(); }
+    return chunk;
+  }
+
+  /** Removes and returns the oldest queued chunk. */
+  private shift(): Buffer {
     const chunk = this.queue[this.head]!;
     this.queue[this.head++] = undefined as unknown as Buffer;
     this.queued -= chunk.length;
     if (this.head === this.queue.length) { this.queue.length = 0; this.head = 0; }
     // A reader that keeps the queue near the high-water mark never empties it: drop the consumed slots now and then.
     else if (this.head >= 1024 && this.head * 2 >= this.queue.length) { this.queue.splice(0, this.head); this.head = 0; }
-    if (this.paused && this.queued < HIGH_WATER_MARK) { this.paused = false; this.resume(); }
     return chunk;
   }
 
