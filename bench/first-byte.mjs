@@ -7,7 +7,7 @@
  * e.g. node bench/first-byte.mjs before=/tmp/old-cli.js after=dist/cli.js "nomr=dist/cli.js:--no-memory-reducer"
  */
 import { parseArgs } from 'node:util';
-import { loadOnce } from './phases.mjs';
+import { loadOnce, warmStreams } from './phases.mjs';
 import { pin, stop } from './proc.mjs';
 import { CORES, configureUpstream, prepareDataDir, startGateway, startReference, startUpstream, useCli } from './setup.mjs';
 import { makeAgent, median, streamMany } from './sse-client.mjs';
@@ -40,6 +40,9 @@ try {
     targets.push({ name: b.name, url: `${gw.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, body: body('bench-oa'), pid: gw.child.pid });
   }
   for (const t of targets.slice(1)) await loadOnce(t, 64, 2, up.child.pid);
+  // As the bench does (phase 5): short streams first, so no proxy measures its deoptimization after the JSON load.
+  await configureUpstream(up.url, { chunks: 2, delayMs: 20 });
+  await warmStreams(targets, { seconds: 2 });
   await configureUpstream(up.url, { chunks: 50, delayMs: 20 });
   const agent = makeAgent(Math.max(8, per));
   for (const t of targets) { t.all = []; t.rounds = []; }
