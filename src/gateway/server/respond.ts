@@ -111,11 +111,15 @@ export function pumpSse(res: ServerResponse, pump: FramePump, opts: SseWriteOpti
   return new Promise<void>((resolve, reject) => {
     let done = false;
     let control: PipeControl | undefined;
-    const finish = (): void => {
-      if (done) return;
+    /** Marks the pump done and drops its listeners on `res`. */
+    const detach = (): void => {
       done = true;
       res.off('drain', onDrain);
       res.off('close', onClose);
+    };
+    const finish = (): void => {
+      if (done) return;
+      detach();
       endSse(state);
       resolve();
     };
@@ -127,9 +131,7 @@ export function pumpSse(res: ServerResponse, pump: FramePump, opts: SseWriteOpti
       control = pump({ write: (frame) => (done || res.destroyed ? true : writeFrame(state, frame)), end: finish });
     } catch (e) {
       // Not a clean end: the caller renders it (a stream already started is cut off, never ended as if complete).
-      done = true;
-      res.off('drain', onDrain);
-      res.off('close', onClose);
+      detach();
       unwatch(state);
       reject(e);
       return;
